@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers (DESIGN.md §4): FamfsFormat → FamfsCore → FuseProtocol (independent of famfs)
+// → FamfsDaemon → programs. Each layer is a target that depends only on the layers below it.
+let package = Package(
+    name: "famfs",
+    products: [
+        .executable(name: "famfs", targets: ["Famfs"]),
+        .executable(name: "mkfs.famfs", targets: ["MkfsFamfs"]),
+        .executable(name: "famfs_fused", targets: ["FamfsFused"]),
+        .library(name: "FamfsCore", targets: ["FamfsCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        .target(name: "FamfsFormat"),
+        .target(name: "CFamfsShims"),
+        .target(
+            name: "FamfsCore",
+            dependencies: [
+                "FamfsFormat", "CFamfsShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FuseProtocol",
+            dependencies: [
+                "CFamfsShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FamfsDaemon",
+            dependencies: [
+                "FamfsFormat", "FamfsCore", "FuseProtocol",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FamfsCLI",
+            dependencies: [
+                "FamfsFormat", "FamfsCore", "FamfsDaemon",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(name: "Famfs", dependencies: ["FamfsCLI"]),
+        .executableTarget(name: "MkfsFamfs", dependencies: ["FamfsCLI"]),
+        .executableTarget(name: "FamfsFused", dependencies: ["FamfsCLI"]),
+        .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
+        .testTarget(name: "FamfsCoreTests", dependencies: ["FamfsFormat", "FamfsCore"]),
+        .testTarget(
+            name: "FuseProtocolTests",
+            dependencies: ["FuseProtocol", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(
+            name: "FamfsDaemonTests",
+            dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

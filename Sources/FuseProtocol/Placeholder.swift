@@ -1,0 +1,1 @@
+// The FUSE protocol layer lands in the next commits.

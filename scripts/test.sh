@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: builds everything (failing on an import of an undeclared target, which
+# keeps the layers of DESIGN.md §4 honest) and runs every test. Needs root and /dev/fuse for the
+# mount tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+swift build --build-tests --explicit-target-dependency-import-check error 2>&1 | tee "$log"
+if grep -q "missing dependency on" "$log"; then
+    echo "test.sh: a target imports a module it does not declare (see above)" >&2
+    exit 1
+fi
+swift test --skip-build "$@"
