@@ -1,0 +1,92 @@
+import FamfsCore
+import FamfsFormat
+import Foundation
+
+/// fsck's report as the reference prints it (addendum D.4): scripts parse the `Free space:` and
+/// `Device capacity:` rows with `awk '{print $3}'`, so the layout is kept to the space.
+enum FsckText {
+    static func render(_ r: FsckReport, human: Bool, verbose: Bool) -> String {
+        let sb = r.superblock
+        var s = "Famfs Superblock:\n"
+        s += "  Filesystem UUID:   \(sb.fsUUID)\n"
+        s += "  Device UUID:       \(sb.deviceUUID)\n"
+        s += "  System UUID:       \(sb.systemUUID)\n"
+        s += "  role of this node: \(r.role.fsckName)\n"
+        s += "  alloc_unit:        0x\(String(sb.allocationUnit, radix: 16))\n"
+        s += "  OMF major version: \(sb.omfMajor)\n"
+        s += "  OMF minor version: \(sb.omfMinor)\n"
+        s += "  sizeof superblock: \(Media.superblockSize)\n"
+        s += "  log size (bytes):  \(sb.logLength)\n"
+        s += "  primary: \(sb.daxdevNameString)   \(sb.deviceSize)\n"
+        s += "\nLog stats:\n"
+        s += "  # of log entries in use: \(r.logEntriesUsed) of \(r.logSlots)\n"
+        s += "  Log size in use:          \(r.logBytesInUse)\n"
+        s += "  Log size (total bytes)    \(r.logLength)\n"
+        if r.collisions > 0 {
+            s += "ERROR: \(r.collisions) ALLOCATION COLLISIONS FOUND\n"
+        } else {
+            s += "  No allocation errors found\n"
+        }
+        s += "\nCapacity:\n"
+        func size(_ v: UInt64) -> String { human ? String(format: "%.2fG", Double(v) / Double(1 << 30)) : "\(v)" }
+        s += "  Device capacity:        \(size(r.deviceCapacity))\n"
+        s += "  Bitmap capacity:        \(size(r.bitmapCapacity))\n"
+        s += "  Sum of file sizes:      \(size(r.sumOfFileSizes))\n"
+        s += human ? "  Allocated space:        \(size(r.allocatedBytes))\n" : "  Allocated bytes:        \(size(r.allocatedBytes))\n"
+        s += "  Free space:             \(size(r.freeBytes))\n"
+        s += "  Space amplification:     \(r.sumOfFileSizes == 0 ? "inf" : String(format: "%.2f", r.spaceAmplification))\n"
+        s += "  Percent used:            \(String(format: "%.1f", r.percentUsed))%\n"
+        if !r.buckets.isEmpty {
+            s += "\nStripe bucket info:\n"
+            for b in r.buckets {
+                s += "  Bucket \(b.index): offset 0x\(String(b.offset, radix: 16))\n"
+                s += "    Size:            \(size(b.size))\n"
+                s += "    In use:          \(size(b.inUse))\n"
+                s += "    Free:            \(size(b.free))\n"
+                s += "    Free fragments:  \(b.freeFragments)\n"
+                s += "    Largest frag:    \(size(b.largestFragment))\n"
+                s += "    Smallest frag:   \(size(b.smallestFragment))\n"
+            }
+        }
+        s += "\nFamfs log:\n"
+        s += "  \(r.logEntriesUsed) of \(r.logSlots) entries used\n"
+        s += "  \(r.badEntries) bad log entries detected\n"
+        s += "  \(r.files) files\n"
+        s += "  \(r.directories) directories\n"
+        if verbose {
+            s += "\nVerbose:\n"
+            s += "  log header size:        \(Media.logHeaderSize)\n"
+            s += "  log entry size:         \(Media.logEntrySize)\n"
+            s += "  mkdir entry size:       92\n"
+            s += "  file_meta size:         520\n"
+            s += "  fmap size:              \(Fmap.size)\n"
+            s += "  interleaved_ext size:   \(InterleavedExtent.size)\n"
+            s += "  simple_ext size:        \(SimpleExtent.size)\n"
+            s += "  last_log_index:         \(r.logSlots - 1)\n"
+            for p in r.problems { s += "  \(p)\n" }
+        }
+        return s
+    }
+
+    static func json(_ r: FsckReport) -> String {
+        var o: [String: Any] = [
+            "device": r.devicePath, "fs_uuid": r.superblock.fsUUID.description,
+            "device_uuid": r.superblock.deviceUUID.description, "system_uuid": r.superblock.systemUUID.description,
+            "role": r.role.rawValue, "version": r.superblock.version, "log_length": r.logLength,
+            "log_entries_used": r.logEntriesUsed, "log_slots": r.logSlots, "collisions": r.collisions,
+            "bad_entries": r.badEntries, "files": r.files, "directories": r.directories,
+            "sum_of_file_sizes": r.sumOfFileSizes, "allocated_bytes": r.allocatedBytes,
+            "free_bytes": r.freeBytes, "device_capacity": r.deviceCapacity, "bitmap_capacity": r.bitmapCapacity,
+            "problems": r.problems,
+        ]
+        if !r.buckets.isEmpty {
+            o["buckets"] = r.buckets.map {
+                ["index": $0.index, "offset": $0.offset, "size": $0.size, "in_use": $0.inUse, "free": $0.free,
+                 "free_fragments": $0.freeFragments, "largest_fragment": $0.largestFragment,
+                 "smallest_fragment": $0.smallestFragment] as [String: Any]
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,124 @@
+import FamfsFormat
+
+/// Incremental replay: remembers how far it has read and applies only new entries to the
+/// namespace and the allocation bitmap.
+public struct LogReplayer: Sendable {
+    public private(set) var namespace = Namespace()
+    public private(set) var allocator: Allocator
+    public private(set) var report = ReplayReport()
+    /// Entries `[0, nextIndex)` have been applied (or judged corrupt and skipped).
+    public private(set) var nextIndex: UInt64 = 0
+    /// Sum of `fm_size` over valid FILE entries, and counts of valid FILE / MKDIR entries, as the
+    /// reference's fsck counts them (duplicates included).
+    public private(set) var loggedFileBytes: UInt64 = 0
+    public private(set) var loggedFiles: UInt64 = 0
+    public private(set) var loggedDirectories: UInt64 = 0
+
+    public init(superblock: Superblock) {
+        allocator = Allocator(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit,
+                              reservedBytes: superblock.reservedBytes)
+    }
+
+    /// Applies committed entries `[nextIndex, committed)` read from `log` (the whole log region).
+    /// A run of invalid entries at the tail is "not visible yet" (another host's cache may not
+    /// have them): replay stops before it and retries next time. An invalid entry followed by a
+    /// valid one is corruption: counted and skipped, never fatal to the rest.
+    /// Returns the number of entries applied.
+    @discardableResult
+    public mutating func catchUp(log: UnsafeRawBufferPointer, committed: UInt64) -> UInt64 {
+        let start = nextIndex
+        var pendingBad: [(UInt64, FormatError)] = []
+        var i = nextIndex
+        while i < committed {
+            let off = Media.entryOffset(i)
+            guard off + Media.logEntrySize <= log.count else { break }
+            let slot = UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize])
+            do {
+                let entry = try LogEntry.decode(slot, index: i)
+                for (bad, error) in pendingBad { skipCorrupt(bad, error) }
+                pendingBad.removeAll()
+                apply(entry, index: i)
+                nextIndex = i + 1
+            } catch {
+                pendingBad.append((i, error))
+            }
+            i += 1
+        }
+        report.entries = nextIndex
+        return nextIndex - start
+    }
+
+    /// Entries that stayed invalid at the tail are reported by fsck as bad without being skipped.
+    public func invalidTail(log: UnsafeRawBufferPointer, committed: UInt64) -> [(UInt64, FormatError)] {
+        var out: [(UInt64, FormatError)] = []
+        for i in nextIndex..<max(nextIndex, committed) {
+            let off = Media.entryOffset(i)
+            guard off + Media.logEntrySize <= log.count else { break }
+            do { try LogEntry.verify(UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize]), index: i) } catch {
+                out.append((i, error))
+            }
+        }
+        return out
+    }
+
+    private mutating func skipCorrupt(_ index: UInt64, _ error: FormatError) {
+        report.badEntries += 1
+        report.problems.append("log entry \(index): \(error) (skipped)")
+        nextIndex = index + 1
+    }
+
+    mutating func apply(_ entry: LogEntry, index: UInt64) {
+        switch entry.body {
+        case .file(let f):
+            loggedFiles += 1
+            loggedFileBytes &+= f.size
+            allocator.markUsed(f.fmap)
+            if let problem = fileProblem(f) {
+                report.fileErrors += 1
+                report.problems.append("log entry \(index): file '\(f.path)': \(problem) (skipped)")
+                return
+            }
+            switch namespace.insert(path: f.path, index: index, kind: .file(f), mode: f.mode, uid: f.uid, gid: f.gid) {
+            case .added: report.filesCreated += 1
+            case .existed: report.filesExisted += 1
+            case .conflict(let why):
+                report.fileErrors += 1
+                report.problems.append("log entry \(index): \(why) (skipped)")
+            }
+        case .mkdir(let d):
+            loggedDirectories += 1
+            if let bad = pathProblem(d.path) {
+                report.directoryErrors += 1
+                report.problems.append("log entry \(index): directory '\(d.path)': \(bad) (skipped)")
+                return
+            }
+            switch namespace.insert(path: d.path, index: index, kind: .directory, mode: d.mode, uid: d.uid, gid: d.gid) {
+            case .added: report.directoriesCreated += 1
+            case .existed: report.directoriesExisted += 1
+            case .conflict(let why):
+                report.directoryErrors += 1
+                report.problems.append("log entry \(index): \(why) (skipped)")
+            }
+        case .delete, .addDaxdev, .invalid, .unknown:
+            report.ignoredEntries += 1
+        }
+    }
+
+    private func pathProblem(_ path: String) -> String? {
+        do { try LogPath.validate(path); return nil } catch { return "\(error)" }
+    }
+
+    private func fileProblem(_ f: FileMeta) -> String? {
+        if let p = pathProblem(f.path) { return p }
+        guard allocator.isPlausible(f.fmap) else { return "map has an extent that is unaligned or outside the device's data area" }
+        guard f.size <= f.fmap.capacity else { return "size \(f.size) exceeds its map's \(f.fmap.capacity) bytes" }
+        return nil
+    }
+
+    /// Space for a new file, chosen on a copy of the bitmap: the bits become used when the
+    /// entry is appended and replayed, so a failed append leaves nothing allocated.
+    func proposeAllocation(size: UInt64, interleave: InterleaveParameters) -> Fmap? {
+        var scratch = allocator
+        return scratch.allocate(size: size, interleave: interleave)
+    }
+}

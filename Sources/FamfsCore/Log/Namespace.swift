@@ -1,0 +1,90 @@
+import FamfsFormat
+
+/// The tree of directories and files the log describes: a cache rebuilt from the log, which is
+/// the only truth. Node ids are stable on every host: the root is 1, a logged node's id is its
+/// log index plus `firstLogNodeID` (ids in between are left to the daemon's own nodes).
+public struct Namespace: Sendable {
+    public static let rootID: UInt64 = 1
+    public static let firstLogNodeID: UInt64 = 16
+
+    public enum Kind: Sendable, Equatable {
+        case directory
+        case file(FileMeta)
+    }
+
+    public struct Node: Sendable, Equatable {
+        public let id: UInt64
+        public let parent: UInt64
+        public let name: String
+        /// Path relative to the mount point ("" for the root).
+        public let path: String
+        public let kind: Kind
+        public let mode: UInt32
+        public let uid: UInt32
+        public let gid: UInt32
+        /// Children by name (directories only).
+        public internal(set) var children: [String: UInt64] = [:]
+
+        public var isDirectory: Bool { kind == .directory }
+        public var file: FileMeta? { if case .file(let f) = kind { return f } else { return nil } }
+        public var size: UInt64 { file?.size ?? 0 }
+    }
+
+    public private(set) var nodes: [UInt64: Node]
+
+    public init() {
+        nodes = [Self.rootID: Node(id: Self.rootID, parent: Self.rootID, name: "", path: "", kind: .directory,
+                                   mode: 0o755, uid: 0, gid: 0)]
+    }
+
+    public static func nodeID(logIndex: UInt64) -> UInt64 { logIndex + firstLogNodeID }
+
+    public var root: Node { nodes[Self.rootID]! }
+    public var fileCount: Int { nodes.values.count { !$0.isDirectory } }
+    public var directoryCount: Int { nodes.count - 1 - fileCount }
+
+    public subscript(id: UInt64) -> Node? { nodes[id] }
+
+    public func child(of parent: UInt64, named name: String) -> Node? {
+        nodes[parent]?.children[name].flatMap { nodes[$0] }
+    }
+
+    /// The node at a relative path ("" or "." is the root); nil if any component is missing.
+    public func lookup(_ path: String) -> Node? {
+        var node = root
+        for part in path.split(separator: "/") where part != "." {
+            guard let next = child(of: node.id, named: String(part)) else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    /// Children of a directory in log order (the order they were created).
+    public func children(of id: UInt64) -> [Node] {
+        guard let dir = nodes[id] else { return [] }
+        return dir.children.values.sorted().compactMap { nodes[$0] }
+    }
+
+    public enum Insertion: Equatable { case added, existed, conflict(String) }
+
+    /// Adds a node for log entry `index` at `path` (already checked by `LogPath`).
+    mutating func insert(path: String, index: UInt64, kind: Kind, mode: UInt32, uid: UInt32, gid: UInt32) -> Insertion {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let name = parts.last else { return .conflict("empty path") }
+        guard let parent = lookup(parts.dropLast().joined(separator: "/")) else {
+            return .conflict("parent directory of '\(path)' does not exist")
+        }
+        guard parent.isDirectory else { return .conflict("parent of '\(path)' is a file") }
+        if let existing = child(of: parent.id, named: name) {
+            switch (existing.kind, kind) {
+            case (.directory, .directory), (.file, .file): return .existed
+            case (.directory, .file): return .conflict("'\(path)' is logged as a file but is a directory")
+            case (.file, .directory): return .conflict("'\(path)' is logged as a directory but is a file")
+            }
+        }
+        let id = Self.nodeID(logIndex: index)
+        nodes[id] = Node(id: id, parent: parent.id, name: name, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
+        nodes[parent.id]!.children[name] = id
+        return .added
+    }
+}
