@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "famfs", targets: ["Famfs"]),
         .executable(name: "mkfs.famfs", targets: ["MkfsFamfs"]),
         .executable(name: "famfs_fused", targets: ["FamfsFused"]),
+        .executable(name: "famfs-bench", targets: ["FamfsBench"]),
         .library(name: "FamfsCore", targets: ["FamfsCore"]),
     ],
     dependencies: [
@@ -51,6 +52,13 @@ let package = Package(
         .executableTarget(name: "Famfs", dependencies: ["FamfsCLI"]),
         .executableTarget(name: "MkfsFamfs", dependencies: ["FamfsCLI"]),
         .executableTarget(name: "FamfsFused", dependencies: ["FamfsCLI"]),
+        // Benchmarks and the load generators the crash and concurrency tests drive.
+        .executableTarget(
+            name: "FamfsBench",
+            dependencies: [
+                "FamfsFormat", "FamfsCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
         .testTarget(name: "FamfsCoreTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(

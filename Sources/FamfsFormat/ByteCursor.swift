@@ -4,6 +4,7 @@ public struct ByteReader: Sendable {
     public let bytes: [UInt8]
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public init<C: Collection>(_ bytes: C) where C.Element == UInt8 { self.bytes = Array(bytes) }
+    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = Array(bytes) }
 
     public var count: Int { bytes.count }
 
@@ -20,9 +21,14 @@ public struct ByteReader: Sendable {
     }
 
     private func le(_ offset: Int, _ width: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for i in (0..<width).reversed() { value = value << 8 | UInt64(bytes[offset + i]) }
-        return value
+        precondition(offset >= 0 && offset + width <= bytes.count, "ByteReader: read past the buffer")
+        return bytes.withUnsafeBytes { p in
+            switch width {
+            case 8: return UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            case 4: return UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            default: return UInt64(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+            }
+        }
     }
 }
 

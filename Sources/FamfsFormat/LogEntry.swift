@@ -127,26 +127,37 @@ public struct LogEntry: Equatable, Sendable {
     }
 
     /// Checks the seqnum (== index) and CRC of a raw slot without decoding the body.
-    public static func verify<C: Collection>(_ raw: C, index: UInt64) throws(FormatError) where C.Element == UInt8 {
-        let r = ByteReader(raw.prefix(Media.logEntrySize))
-        guard r.count == Media.logEntrySize else {
-            throw .truncated(structure: "log entry \(index)", needed: Media.logEntrySize, available: r.count)
+    public static func verify(_ raw: UnsafeRawBufferPointer, index: UInt64) throws(FormatError) {
+        guard raw.count >= Media.logEntrySize else {
+            throw .truncated(structure: "log entry \(index)", needed: Media.logEntrySize, available: raw.count)
         }
-        let seq = r.u64(Offset.seqnum)
+        let seq = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: Offset.seqnum, as: UInt64.self))
         guard seq == index else { throw .badSeqnum(index: index, found: seq) }
-        let stored = r.u64(Offset.crc)
-        let computed = CRC32.checksum(r.bytes[Media.logEntryCRCRange])
+        let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: Offset.crc, as: UInt64.self))
+        let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[Media.logEntryCRCRange]))
         guard stored == UInt64(computed) else {
             throw .badCRC(structure: "log entry \(index)", offset: Offset.crc, stored: stored, computed: computed)
         }
     }
 
-    /// Verifies and decodes slot `index`. Paths are returned as stored (not validated here:
-    /// replay decides what to do with a path that breaks `LogPath`'s rules).
+    public static func verify<C: Collection>(_ raw: C, index: UInt64) throws(FormatError) where C.Element == UInt8 {
+        let bytes = Array(raw.prefix(Media.logEntrySize))
+        let result = bytes.withUnsafeBytes { p in Result { () throws(FormatError) in try verify(p, index: index) } }
+        try result.get()
+    }
+
     public static func decode<C: Collection>(_ raw: C, index: UInt64) throws(FormatError) -> LogEntry
     where C.Element == UInt8 {
+        let bytes = Array(raw.prefix(Media.logEntrySize))
+        let result = bytes.withUnsafeBytes { p in Result { () throws(FormatError) in try decode(p, index: index) } }
+        return try result.get()
+    }
+
+    /// Verifies and decodes slot `index`. Paths are returned as stored (not validated here:
+    /// replay decides what to do with a path that breaks `LogPath`'s rules).
+    public static func decode(_ raw: UnsafeRawBufferPointer, index: UInt64) throws(FormatError) -> LogEntry {
         try verify(raw, index: index)
-        let r = ByteReader(raw.prefix(Media.logEntrySize))
+        let r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[0..<Media.logEntrySize]))
         let type = r.u32(Offset.type)
         let body: Body
         switch type {

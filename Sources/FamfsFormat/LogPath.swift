@@ -5,6 +5,12 @@ public enum LogPath {
     /// Checks `path` (relative to the mount point) and returns its components.
     @discardableResult
     public static func validate(_ path: String) throws(FormatError) -> [Substring] {
+        try check(path)
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    /// Checks `path` without splitting it.
+    public static func check(_ path: String) throws(FormatError) {
         let bytes = path.utf8.count
         guard bytes > 0 else { throw .badPath(path: path, reason: "empty path") }
         guard !path.hasPrefix("/") else { throw .badPath(path: path, reason: "absolute path (log paths are relative to the mount point)") }
@@ -12,11 +18,16 @@ public enum LogPath {
             throw .badPath(path: path, reason: "\(bytes) bytes is longer than the \(Media.maxPathLength) a log entry holds")
         }
         guard !path.utf8.contains(0) else { throw .badPath(path: path, reason: "contains a NUL byte") }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        for part in parts {
-            if part.isEmpty { throw .badPath(path: path, reason: "empty component") }
-            if part == "." || part == ".." { throw .badPath(path: path, reason: "'\(part)' component") }
+        // Byte-wise: replay checks every path of the log, so this is on fsck's hot path.
+        var start = 0
+        let utf8 = Array(path.utf8)
+        for i in 0...utf8.count where i == utf8.count || utf8[i] == UInt8(ascii: "/") {
+            let n = i - start
+            if n == 0 { throw .badPath(path: path, reason: "empty component") }
+            if (n == 1 || n == 2) && utf8[start..<i].allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                throw .badPath(path: path, reason: "'\(String(decoding: utf8[start..<i], as: UTF8.self))' component")
+            }
+            start = i + 1
         }
-        return parts
     }
 }

@@ -22,7 +22,7 @@ struct FsckCommand: ParsableCommand {
         do { target = try FamfsTarget.resolve(path, purpose: .fsck) } catch { throw Output.fail("famfs fsck", error) }
         do {
             let volume = try FamfsVolume(path: target.device, writable: false, identity: try? HostIdentity.load())
-            let report = try Fsck.scan(volume, buckets: nbuckets)
+            let report = try Fsck.scan(volume, buckets: nbuckets, namespace: verbose)
             if json {
                 Output.out(FsckText.json(report))
             } else {

@@ -3,11 +3,13 @@ import FamfsFormat
 /// fsck: replays the whole log from scratch into a fresh bitmap and namespace, counting collisions,
 /// bad entries and capacity, without trusting any cached state.
 public enum Fsck {
-    public static func scan(_ volume: FamfsVolume, buckets: Int = 0) throws(CoreError) -> FsckReport {
+    /// `namespace`: also replay into a namespace tree, reporting duplicate paths and file/directory
+    /// conflicts (the reference's fsck does not look at names; `famfs fsck -v` does).
+    public static func scan(_ volume: FamfsVolume, buckets: Int = 0, namespace: Bool = false) throws(CoreError) -> FsckReport {
         let header = try volume.readHeader()
         let sb = volume.superblock
         CacheControl.invalidate(volume.logBase, Int(sb.logLength))
-        var replay = LogReplayer(superblock: sb)
+        var replay = LogReplayer(superblock: sb, buildsNamespace: namespace)
         replay.catchUp(log: volume.logBytes, committed: header.nextIndex)
         let tail = replay.invalidTail(log: volume.logBytes, committed: header.nextIndex)
         let alloc = replay.allocator

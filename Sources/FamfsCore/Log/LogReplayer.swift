@@ -14,7 +14,11 @@ public struct LogReplayer: Sendable {
     public private(set) var loggedFiles: UInt64 = 0
     public private(set) var loggedDirectories: UInt64 = 0
 
-    public init(superblock: Superblock) {
+    /// Whether entries are applied to `namespace` (fsck's fast scan only needs the bitmap and counts).
+    public let buildsNamespace: Bool
+
+    public init(superblock: Superblock, buildsNamespace: Bool = true) {
+        self.buildsNamespace = buildsNamespace
         allocator = Allocator(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit,
                               reservedBytes: superblock.reservedBytes)
     }
@@ -28,6 +32,7 @@ public struct LogReplayer: Sendable {
     public mutating func catchUp(log: UnsafeRawBufferPointer, committed: UInt64) -> UInt64 {
         let start = nextIndex
         var pendingBad: [(UInt64, FormatError)] = []
+        if buildsNamespace { namespace.reserve(Int(committed - nextIndex)) }
         var i = nextIndex
         while i < committed {
             let off = Media.entryOffset(i)
@@ -78,6 +83,7 @@ public struct LogReplayer: Sendable {
                 report.problems.append("log entry \(index): file '\(f.path)': \(problem) (skipped)")
                 return
             }
+            guard buildsNamespace else { report.filesCreated += 1; return }
             switch namespace.insert(path: f.path, index: index, kind: .file(f), mode: f.mode, uid: f.uid, gid: f.gid) {
             case .added: report.filesCreated += 1
             case .existed: report.filesExisted += 1
@@ -92,6 +98,7 @@ public struct LogReplayer: Sendable {
                 report.problems.append("log entry \(index): directory '\(d.path)': \(bad) (skipped)")
                 return
             }
+            guard buildsNamespace else { report.directoriesCreated += 1; return }
             switch namespace.insert(path: d.path, index: index, kind: .directory, mode: d.mode, uid: d.uid, gid: d.gid) {
             case .added: report.directoriesCreated += 1
             case .existed: report.directoriesExisted += 1
@@ -105,7 +112,7 @@ public struct LogReplayer: Sendable {
     }
 
     private func pathProblem(_ path: String) -> String? {
-        do { try LogPath.validate(path); return nil } catch { return "\(error)" }
+        do { try LogPath.check(path); return nil } catch { return "\(error)" }
     }
 
     private func fileProblem(_ f: FileMeta) -> String? {

@@ -37,6 +37,10 @@ public struct Namespace: Sendable {
                                    mode: 0o755, uid: 0, gid: 0)]
     }
 
+    mutating func reserve(_ more: Int) {
+        if nodes.capacity < nodes.count + more { nodes.reserveCapacity(nodes.count + more) }
+    }
+
     public static func nodeID(logIndex: UInt64) -> UInt64 { logIndex + firstLogNodeID }
 
     public var root: Node { nodes[Self.rootID]! }
@@ -51,12 +55,16 @@ public struct Namespace: Sendable {
 
     /// The node at a relative path ("" or "." is the root); nil if any component is missing.
     public func lookup(_ path: String) -> Node? {
-        var node = root
-        for part in path.split(separator: "/") where part != "." {
-            guard let next = child(of: node.id, named: String(part)) else { return nil }
-            node = next
+        lookupID(path.split(separator: "/")).flatMap { nodes[$0] }
+    }
+
+    func lookupID<S: Sequence>(_ parts: S) -> UInt64? where S.Element: StringProtocol {
+        var id = Self.rootID
+        for part in parts where part != "." {
+            guard let next = nodes[id]?.children[String(part)] else { return nil }
+            id = next
         }
-        return node
+        return id
     }
 
     /// Children of a directory in log order (the order they were created).
@@ -71,20 +79,22 @@ public struct Namespace: Sendable {
     mutating func insert(path: String, index: UInt64, kind: Kind, mode: UInt32, uid: UInt32, gid: UInt32) -> Insertion {
         let parts = path.split(separator: "/").map(String.init)
         guard let name = parts.last else { return .conflict("empty path") }
-        guard let parent = lookup(parts.dropLast().joined(separator: "/")) else {
+        // Work with ids only: holding a copy of the parent node would share its children
+        // dictionary and turn the insertion below into a full copy (quadratic replay).
+        guard let parentID = lookupID(parts.dropLast()) else {
             return .conflict("parent directory of '\(path)' does not exist")
         }
-        guard parent.isDirectory else { return .conflict("parent of '\(path)' is a file") }
-        if let existing = child(of: parent.id, named: name) {
-            switch (existing.kind, kind) {
+        guard nodes[parentID]?.isDirectory == true else { return .conflict("parent of '\(path)' is a file") }
+        if let existingID = nodes[parentID]?.children[name], let existingKind = nodes[existingID]?.kind {
+            switch (existingKind, kind) {
             case (.directory, .directory), (.file, .file): return .existed
             case (.directory, .file): return .conflict("'\(path)' is logged as a file but is a directory")
             case (.file, .directory): return .conflict("'\(path)' is logged as a directory but is a file")
             }
         }
         let id = Self.nodeID(logIndex: index)
-        nodes[id] = Node(id: id, parent: parent.id, name: name, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
-        nodes[parent.id]!.children[name] = id
+        nodes[id] = Node(id: id, parent: parentID, name: name, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
+        nodes[parentID]?.children[name] = id
         return .added
     }
 }

@@ -1,1 +1,0 @@
-// The FUSE protocol layer lands in the next commits.

@@ -1,0 +1,20 @@
+import SystemPackage
+
+/// Why a request from the kernel could not be decoded. Never fatal: the dispatcher answers
+/// such a request with `errno` below instead of trapping.
+public enum RequestError: Error, Equatable, Sendable {
+    /// The request is shorter than a struct it must contain.
+    case truncated(needed: Int, available: Int)
+    /// `fuse_in_header.len` disagrees with the number of bytes read.
+    case lengthMismatch(header: UInt32, actual: Int)
+    /// A file name without its terminating NUL.
+    case unterminatedName(offset: Int)
+
+    /// The error the kernel gets for a malformed request.
+    public var errno: Errno {
+        switch self {
+        case .truncated, .unterminatedName: .invalidArgument
+        case .lengthMismatch: .ioError
+        }
+    }
+}
