@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "famfs_fused", targets: ["FamfsFused"]),
         .executable(name: "famfs-bench", targets: ["FamfsBench"]),
         .library(name: "FamfsCore", targets: ["FamfsCore"]),
+        // Zero-copy mapping of famfs files (Swift API and C entry points).
+        .library(name: "famfsmap", type: .dynamic, targets: ["FamfsMap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +28,12 @@ let package = Package(
                 "FamfsFormat", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FamfsMap",
+            dependencies: [
+                "FamfsFormat", "FamfsCore",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .target(
             name: "FuseProtocol",
@@ -44,7 +52,7 @@ let package = Package(
         .target(
             name: "FamfsCLI",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsDaemon",
+                "FamfsFormat", "FamfsCore", "FamfsDaemon", "FamfsMap",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,6 +72,9 @@ let package = Package(
         .testTarget(
             name: "FuseProtocolTests",
             dependencies: ["FuseProtocol", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(name: "FamfsMapTests", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap"]),
+        // Runs the built programs (mkfs.famfs, famfs, famfs-bench) as a user would.
+        .testTarget(name: "ProgramTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(
             name: "FamfsDaemonTests",
             dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol"]),

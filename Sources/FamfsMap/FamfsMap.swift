@@ -1,0 +1,1 @@
+/// Zero-copy mapping of famfs files; see FamfsFileMapping.
