@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "FamfsMap",
             dependencies: [
-                "FamfsFormat", "FamfsCore",
+                "FamfsFormat", "FamfsCore", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .target(
@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "FamfsCLI",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsDaemon", "FamfsMap",
+                "FamfsFormat", "FamfsCore", "FamfsDaemon", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "FamfsBench",
             dependencies: [
-                "FamfsFormat", "FamfsCore",
+                "FamfsFormat", "FamfsCore", "FamfsMap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
@@ -72,7 +72,12 @@ let package = Package(
         .testTarget(
             name: "FuseProtocolTests",
             dependencies: ["FuseProtocol", .product(name: "SystemPackage", package: "swift-system")]),
-        .testTarget(name: "FamfsMapTests", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap"]),
+        .testTarget(
+            name: "FamfsMapTests",
+            dependencies: [
+                "FamfsFormat", "FamfsCore", "FamfsMap", "FamfsDaemon", "FuseProtocol",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         // Runs the built programs (mkfs.famfs, famfs, famfs-bench) as a user would.
         .testTarget(name: "ProgramTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(

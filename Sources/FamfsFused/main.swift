@@ -1,1 +1,2 @@
-print("not yet")
+import FamfsCLI
+FusedCommand.main()

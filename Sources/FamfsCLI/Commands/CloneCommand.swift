@@ -1,0 +1,42 @@
+import ArgumentParser
+import FamfsCore
+import FamfsFormat
+import Foundation
+
+struct CloneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clone",
+        abstract: "Test only: log a second file with the same map as <src> (cross-linked; fsck then reports collisions).",
+        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+
+    @Flag(name: [.customShort("v"), .long], help: "Verbose.") var verbose = false
+    @Argument(help: "Source file.") var src: String?
+    @Argument(help: "New file.") var dest: String?
+
+    func run() throws {
+        guard let src, let dest else {
+            Output.err("famfs clone: source and destination filenames required")
+            throw ExitCode(1)
+        }
+        do {
+            let s = try FamfsPath.resolve(src)
+            let d = try FamfsPath.resolve(dest)
+            guard realPath(s.device) == realPath(d.device) else {
+                throw CoreError.invalidArgument("\(src) and \(dest) are not in the same famfs")
+            }
+            let volume = try d.openVolume(writable: true)
+            guard let node = volume.lookup(s.relative) else { throw CoreError.notFound(path: src) }
+            guard let f = node.file else { throw CoreError.isDirectory(path: src) }
+            do { try LogPath.check(d.relative) } catch { throw CoreError.invalidPath(error) }
+            if volume.lookup(d.relative) != nil { throw CoreError.exists(path: dest) }
+            let parent = d.relative.split(separator: "/").dropLast().joined(separator: "/")
+            guard volume.lookup(parent)?.isDirectory == true else { throw CoreError.notFound(path: parent) }
+            var meta = f
+            meta.path = d.relative
+            try volume.appendRaw(.file(meta))
+            if verbose { Output.out("famfs clone: \(src) -> \(dest)\n") }
+        } catch {
+            throw fail("clone", error)
+        }
+    }
+}

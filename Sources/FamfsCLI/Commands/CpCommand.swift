@@ -1,0 +1,203 @@
+import ArgumentParser
+import FamfsCore
+import FamfsFormat
+import Foundation
+
+struct CpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cp",
+        abstract: "Copy files and directories into a famfs file system (master only).",
+        discussion: """
+            famfs cp <src> <dest>: dest is a new file, or an existing directory to copy into. With several \
+            sources or -r, dest must be a directory (-r creates it if its parent exists). An existing target \
+            file of the same size is overwritten (cp is restartable); any other size is an error. \
+            Exit status: 0, 1 if some file failed, or the errno of a fatal error (22 bad source, 12 out of space).
+            """,
+        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+
+    @Flag(name: [.customShort("r"), .long], help: "Copy directories recursively.") var recursive = false
+    @Option(name: [.customShort("t"), .customLong("threadct")], parsing: .unconditional, help: "Copy threads (0-256).") var threadct: String?
+    @Option(name: [.customShort("m"), .long], help: "Mode of the new files (octal; default: the source's).") var mode: String?
+    @Option(name: [.customShort("u"), .long], help: "Owner uid (default: the real uid).") var uid: String?
+    @Option(name: [.customShort("g"), .long], help: "Owner gid (default: the real gid).") var gid: String?
+    @Flag(name: [.customShort("v"), .long], help: "Verbose.") var verbose = false
+    @OptionGroup var interleave: InterleaveOptions
+    @Argument(help: "Sources, then the destination.") var paths: [String] = []
+
+    struct Fatal: Error, CustomStringConvertible {
+        var message: String
+        var code: Int32
+        var description: String { message }
+    }
+
+    struct Job { var source: String; var size: UInt64; var file: FileMeta; var volume: FamfsVolume; var display: String }
+
+    func run() throws {
+        guard paths.count >= 2 else {
+            Output.err("famfs cp error: source and dest args required")
+            throw ExitCode(1)
+        }
+        let params = try interleave.parameters(command: "cp")
+        let threads = try parseThreadCount(threadct, command: "cp", function: "famfs cp")
+        let mode = try self.mode.map { try parseOctal($0, option: "-m") & ~currentUmask() }
+        let uid = try self.uid.map { try parseID($0, option: "-u") } ?? getuid()
+        let gid = try self.gid.map { try parseID($0, option: "-g") } ?? getgid()
+        let sources = Array(paths.dropLast())
+        let destArg = paths.last!
+
+        var errors = 0
+        var jobs: [Job] = []
+        do {
+            let dest = try FamfsPath.resolve(destArg)
+            let volume = try dest.openVolume(writable: true)
+            let destNode = volume.lookup(dest.relative)
+            let ctx = Context(volume: volume, params: params, mode: mode, uid: uid, gid: gid)
+
+            if sources.count > 1 || recursive {
+                if let destNode, !destNode.isDirectory { throw Fatal(message: "\(destArg): not a directory", code: 1) }
+                if destNode == nil {
+                    guard recursive else { throw Fatal(message: "\(destArg): destination directory does not exist", code: 1) }
+                }
+            }
+            for src in sources {
+                var st = stat()
+                guard stat(src, &st) == 0 else {
+                    Output.err("famfs cp: \(src): \(String(cString: strerror(errno)))")
+                    errors += 1
+                    continue
+                }
+                let name = (src as NSString).lastPathComponent
+                let destIsDir = volume.lookup(dest.relative)?.isDirectory == true
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard recursive else {
+                        Output.err("famfs cp: -r not specified; omitting directory '\(src)'")
+                        errors += 1
+                        continue
+                    }
+                    // Like cp -r: into an existing directory, or as the (new) destination itself.
+                    let rel = destIsDir ? join(dest.relative, name) : dest.relative
+                    errors += try copyTree(src, rel: rel, mode: UInt32(st.st_mode) & 0o777, dest: dest, ctx, &jobs)
+                case S_IFREG:
+                    let rel = destIsDir ? join(dest.relative, name) : dest.relative
+                    errors += try addFile(src, size: UInt64(st.st_size), srcMode: UInt32(st.st_mode) & 0o777, rel: rel, dest: dest, ctx, &jobs)
+                default:
+                    throw Fatal(message: "\(src): not a regular file or directory", code: EINVAL)
+                }
+            }
+        } catch let f as Fatal {
+            Output.err("famfs cp: \(f.message)")
+            throw ExitCode(f.code)
+        } catch {
+            throw fail("cp", error, code: fatalCode(error))
+        }
+
+        // Allocation is serial (above); the data copies run on the thread pool.
+        let results = ResultBox(count: jobs.count)
+        let box = UncheckedBox(jobs)
+        runParallel(count: jobs.count, threads: threads) { i in
+            let j = box.value[i]
+            let fd = open(j.source, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                Output.err("famfs cp: \(j.source): \(String(cString: strerror(errno)))")
+                results.fail(i)
+                return
+            }
+            defer { close(fd) }
+            var progress = Progress(label: "famfs cp", total: j.size)
+            do {
+                try FileData.copy(from: fd, source: j.source, into: j.file, j.volume) { progress.update($0) }
+                progress.finish()
+                Output.out("famfs cp: 100%: \(j.display)\n")
+            } catch {
+                Output.err("famfs cp: \(error)")
+                results.fail(i)
+            }
+        }
+        errors += results.failures
+        if errors > 0 { throw ExitCode(1) }
+    }
+
+    struct Context { var volume: FamfsVolume; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }
+
+    func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "/" + b }
+
+    func display(_ dest: FamfsPath, _ rel: String) -> String {
+        rel.isEmpty ? dest.mountPoint : (dest.mountPoint == "/" ? "/" : dest.mountPoint + "/") + rel
+    }
+
+    func fatalCode(_ error: Error) -> Int32 {
+        guard let e = error as? CoreError else { return 1 }
+        switch e {
+        case .noSpace: return ENOMEM
+        case .logFull: return ENOSPC
+        default: return 1
+        }
+    }
+
+    /// Allocates (or reuses) the target of one regular file; returns the number of non-fatal errors.
+    func addFile(_ src: String, size: UInt64, srcMode: UInt32, rel: String, dest: FamfsPath, _ ctx: Context, _ jobs: inout [Job]) throws -> Int {
+        if size == 0 {
+            if verbose { Output.out("famfs cp: skipping empty file \(src)\n") }
+            return 0
+        }
+        if rel.isEmpty {
+            Output.err("famfs cp: cannot overwrite the mount point with \(src)")
+            return 1
+        }
+        do {
+            let node = try ctx.volume.createFile(rel, size: size, mode: ctx.mode ?? srcMode, uid: ctx.uid, gid: ctx.gid,
+                                                 interleave: ctx.params, reuseExisting: true)
+            guard let f = node.file else { throw CoreError.isDirectory(path: rel) }
+            jobs.append(Job(source: src, size: size, file: f, volume: ctx.volume, display: display(dest, rel)))
+            return 0
+        } catch let e as CoreError {
+            switch e {
+            case .noSpace, .logFull, .notMaster, .system: throw e
+            default:
+                Output.err("famfs cp: \(display(dest, rel)): \(e)")
+                return 1
+            }
+        }
+    }
+
+    /// Copies directory `src` to `rel` (created with the source directory's mode if missing).
+    func copyTree(_ src: String, rel: String, mode: UInt32, dest: FamfsPath, _ ctx: Context, _ jobs: inout [Job]) throws -> Int {
+        var errors = 0
+        if !rel.isEmpty {
+            if let n = ctx.volume.lookup(rel) {
+                guard n.isDirectory else {
+                    Output.err("famfs cp: \(display(dest, rel)): exists and is not a directory")
+                    return 1
+                }
+            } else {
+                do {
+                    try ctx.volume.mkdir(rel, mode: mode, uid: ctx.uid, gid: ctx.gid)
+                } catch {
+                    Output.err("famfs cp: \(display(dest, rel)): \(error)")
+                    return 1
+                }
+            }
+        }
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: src).sorted() } catch {
+            Output.err("famfs cp: \(src): cannot read directory")
+            return 1
+        }
+        for name in entries {
+            let path = src + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { errors += 1; continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                errors += try copyTree(path, rel: join(rel, name), mode: UInt32(st.st_mode) & 0o777, dest: dest, ctx, &jobs)
+            case S_IFREG:
+                errors += try addFile(path, size: UInt64(st.st_size), srcMode: UInt32(st.st_mode) & 0o777, rel: join(rel, name), dest: dest, ctx, &jobs)
+            default:
+                Output.err("famfs cp: \(path): not a regular file or directory; skipped")
+                errors += 1
+            }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import FamfsCore
+import Foundation
+
+struct FlushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flush",
+        abstract: "Flush and invalidate the CPU cache over whole famfs files (memory that is not cache coherent).",
+        discussion: "Exit status: the number of files that failed (at most 127).",
+        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+
+    @Flag(name: [.customShort("v"), .long], help: "Print each file flushed.") var verbose = false
+    @Argument(help: "Files in a famfs.") var files: [String] = []
+
+    func run() throws {
+        guard !files.isEmpty else {
+            Output.err("famfs flush: Must specify at least one file")
+            throw ExitCode(1)
+        }
+        var errs = 0
+        for file in files {
+            do {
+                let target = try FamfsPath.resolve(file)
+                let volume = try target.openVolume(writable: false)
+                guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
+                guard let f = node.file else { throw CoreError.invalidArgument("\(file): not a regular file") }
+                try FileData.flush(f, volume)
+                if verbose { Output.out("famfs flush: flushed \(f.size) bytes: \(file)\n") }
+            } catch {
+                Output.err("famfs flush: \(error)")
+                errs += 1
+            }
+        }
+        if errs > 0 {
+            Output.out("\(errs) errors were detected\n")
+            throw ExitCode(exitValue(errs))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FamfsCore
+import FamfsDaemon
+import Foundation
+import Logging
+
+/// The daemon behind one famfs mount. `famfs mount` starts it; it can be run by hand too.
+public struct FusedCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "famfs_fused",
+        abstract: "Serve a famfs device over FUSE (started by 'famfs mount').")
+
+    @Option(help: "The famfs device (devdax, pmem, or an emulated regular file).") var device: String
+    @Option(help: "Seconds the kernel may cache entries and attributes.") var timeout: Double = 3600
+    @Option(help: "Seconds between checks of the log for new entries (0: only on lookups and directory reads).") var refreshInterval: Double = 1
+    @Option(help: "Worker threads.") var workers: Int = 4
+    @Flag(help: "Let a client host write file data (clients are read-only by default).") var clientWritable = false
+    @Flag(help: "Do not pass allow_other (only the mounting user may use the mount).") var noAllowOther = false
+    @Flag(help: "Do not pass default_permissions (the daemon checks access itself).") var noDefaultPermissions = false
+    @Flag(name: .shortAndLong, help: "Log debug messages to stderr.") var debug = false
+    @Option(help: "Append log messages to this file (default: syslog, or stderr with --debug).") var logFile: String?
+    @Option(help: "File descriptor on which to report readiness: 'ok' or an error line.") var readyFd: Int32?
+    @Argument(help: "The mount point.") var mountPoint: String
+
+    public init() {}
+
+    public func run() throws {
+        let logFD: Int32? = logFile.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
+        let debug = self.debug
+        LoggingSystem.bootstrap { label in
+            var h: any LogHandler
+            if let fd = logFD, fd >= 0 { h = FileLogHandler(fd: fd) } else if debug { h = StreamLogHandler.standardError(label: label) } else { h = SyslogLogHandler(label: label) }
+            h.logLevel = debug ? .debug : .info
+            return h
+        }
+        let logger = Logger(label: "famfs")
+        var options = DaemonOptions()
+        options.cacheTimeout = timeout
+        options.refreshInterval = refreshInterval
+        options.workers = max(1, workers)
+        options.clientWritable = clientWritable
+        options.allowOther = !noAllowOther
+        options.defaultPermissions = !noDefaultPermissions
+        var failed: String?
+        FamfsDaemon.run(device: device, mountPoint: mountPoint, options: options, logger: logger) { failure in
+            let line = failure.map { "\($0)" } ?? "ok"
+            if let fd = readyFd {
+                _ = (line + "\n").withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+            }
+            if let failure {
+                failed = "\(failure)"
+                logger.error("famfs_fused: \(failure)")
+            }
+        }
+        if let failed {
+            if readyFd == nil { Output.err("famfs_fused: \(failed)") }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import FamfsCore
+import FamfsFormat
+import Foundation
+
+/// File data straight in the device mapping, through the file's map (no data through FUSE; the
+/// reference mmaps the file). Writers flush the CPU cache afterwards, readers invalidate first.
+enum FileData {
+    /// The device ranges of the whole file, in file order.
+    static func ranges(_ f: FileMeta) -> [DeviceRange] {
+        f.fmap.deviceRanges(offset: 0, length: f.size)
+    }
+
+    static func checkBounds(_ f: FileMeta, _ volume: FamfsVolume) throws {
+        let rs = ranges(f)
+        let covered = rs.reduce(0) { $0 + $1.length }
+        guard covered == f.size else {
+            throw CoreError.invalidArgument("\(f.path): its map holds \(covered) of its \(f.size) bytes")
+        }
+        for r in rs where r.offset + r.length > volume.device.size {
+            throw CoreError.invalidArgument("\(f.path): its map reaches past the end of the device")
+        }
+    }
+
+    /// Writes the reference's random stream for `seed` over the whole file.
+    static func randomize(_ f: FileMeta, _ volume: FamfsVolume, seed: UInt64) throws {
+        try checkBounds(f, volume)
+        var g = RandomFill(seed: seed)
+        for r in ranges(f) {
+            let p = volume.device.base + Int(r.offset)
+            g.fill(UnsafeMutableRawBufferPointer(start: p, count: Int(r.length)))
+            CacheControl.flush(p, Int(r.length))
+        }
+    }
+
+    /// The file offset of the first 4-byte word that differs from the stream for `seed`, or nil.
+    static func verify(_ f: FileMeta, _ volume: FamfsVolume, seed: UInt64) throws -> UInt64? {
+        try checkBounds(f, volume)
+        var g = RandomFill(seed: seed)
+        var fileOffset: UInt64 = 0
+        for r in ranges(f) {
+            let p = volume.device.base + Int(r.offset)
+            CacheControl.invalidate(p, Int(r.length))
+            if let m = g.firstMismatch(UnsafeRawBufferPointer(start: p, count: Int(r.length))) {
+                return fileOffset + UInt64(m)
+            }
+            fileOffset += r.length
+        }
+        return nil
+    }
+
+    /// Copies `f.size` bytes from `fd` (at offset 0) into the file, `progress` called with bytes done.
+    static func copy(from fd: Int32, source: String, into f: FileMeta, _ volume: FamfsVolume,
+                     progress: (UInt64) -> Void = { _ in }) throws {
+        try checkBounds(f, volume)
+        var fileOffset: UInt64 = 0
+        for r in ranges(f) {
+            var done: UInt64 = 0
+            while done < r.length {
+                let n = Int(min(r.length - done, 1 << 20))
+                let p = volume.device.base + Int(r.offset + done)
+                let got = pread(fd, p, n, off_t(fileOffset + done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw CoreError.system(operation: "read", path: source, errno: .init(rawValue: errno))
+                }
+                if got == 0 { throw CoreError.invalidArgument("\(source): file shrank while being copied") }
+                CacheControl.flush(p, got)
+                done += UInt64(got)
+                progress(fileOffset + done)
+            }
+            fileOffset += r.length
+        }
+    }
+
+    /// Flushes (and invalidates) the CPU cache over the file's bytes.
+    static func flush(_ f: FileMeta, _ volume: FamfsVolume) throws {
+        try checkBounds(f, volume)
+        for r in ranges(f) {
+            let p = volume.device.base + Int(r.offset)
+            CacheControl.flush(p, Int(r.length))
+            CacheControl.invalidate(p, Int(r.length))
+        }
+    }
+
+    /// Bytes of the file as the device holds them.
+    static func read(_ f: FileMeta, _ volume: FamfsVolume) throws -> [UInt8] {
+        try checkBounds(f, volume)
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(f.size))
+        for r in ranges(f) {
+            let p = volume.device.base + Int(r.offset)
+            CacheControl.invalidate(p, Int(r.length))
+            out += UnsafeRawBufferPointer(start: p, count: Int(r.length))
+        }
+        return out
+    }
+}
+
+/// Progress on a terminal only (`\r`-rewritten percentage); scripts see just the final lines.
+struct Progress {
+    static let enabled = isatty(STDOUT_FILENO) != 0
+    let label: String
+    let total: UInt64
+    private var lastPercent = -1
+
+    init(label: String, total: UInt64) {
+        self.label = label
+        self.total = total
+    }
+
+    mutating func update(_ done: UInt64) {
+        guard Progress.enabled, total >= 64 << 20 else { return }
+        let pct = Int(done * 100 / max(total, 1))
+        guard pct != lastPercent, pct < 100 else { return }
+        lastPercent = pct
+        Output.out("\r\(label): \(pct)%")
+    }
+
+    func finish() {
+        if Progress.enabled && lastPercent >= 0 { Output.out("\r") }
+    }
+}

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCore
+import FamfsFormat
+import FuseProtocol
+import SystemPackage
+
+/// Reading and writing file data: a copy between the request and the device mapping through
+/// the file's map (simple or interleaved). Files are opened with FOPEN_DIRECT_IO: no page cache,
+/// so each host sees the shared memory itself and nothing is held twice; with
+/// FUSE_DIRECT_IO_ALLOW_MMAP programs can still mmap the files (MAP_SHARED).
+extension FamfsFileSystem {
+    public func open(node: NodeID, flags: UInt32, context: RequestContext) throws(Errno) -> OpenReply {
+        guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
+        guard !v.isDirectory else { throw .isDirectory }
+        let accmode = Int32(flags) & O_ACCMODE
+        if accmode != O_RDONLY {
+            if readOnly || MetaNode(rawValue: v.id) != nil { throw .readOnlyFileSystem }
+            if !volume.device.writable { throw .readOnlyFileSystem }
+        }
+        if Int32(flags) & O_TRUNC != 0 { throw .notPermitted }  // famfs files never change size
+        return OpenReply(handle: FileHandleID(0), flags: [.directIO, .parallelDirectWrites])
+    }
+
+    public func read(node: NodeID, handle: FileHandleID, offset: UInt64, size: UInt32, context: RequestContext) throws(Errno) -> ReplyData {
+        guard let v = view(node.rawValue), let meta = v.meta else { throw .isDirectory }
+        guard offset < meta.size else { return .empty }
+        let length = min(UInt64(size), meta.size - offset)
+        let ranges = meta.fmap.deviceRanges(offset: offset, length: length)
+        var regions: [UnsafeRawBufferPointer] = []
+        regions.reserveCapacity(ranges.count)
+        for r in ranges {
+            // The replay only accepts maps inside the device; check again before touching memory.
+            guard r.offset <= volume.device.size, r.length <= volume.device.size - r.offset else { throw .ioError }
+            regions.append(volume.device.bytes(r.offset, Int(r.length)))
+        }
+        return .regions(regions)
+    }
+
+    public func write(node: NodeID, handle: FileHandleID, offset: UInt64, data: UnsafeRawBufferPointer, writeFlags: UInt32, context: RequestContext) throws(Errno) -> UInt32 {
+        guard let v = view(node.rawValue), let meta = v.meta else { throw .isDirectory }
+        guard !readOnly, MetaNode(rawValue: v.id) == nil, volume.device.writable else { throw .readOnlyFileSystem }
+        // A famfs file has the size it was created with: bytes past it have nowhere to go.
+        guard offset < meta.size else { throw .fileTooLarge }
+        let length = min(UInt64(data.count), meta.size - offset)
+        var done = 0
+        for r in meta.fmap.deviceRanges(offset: offset, length: length) {
+            guard r.offset <= volume.device.size, r.length <= volume.device.size - r.offset else { throw .ioError }
+            (volume.device.base + Int(r.offset)).copyMemory(from: data.baseAddress! + done, byteCount: Int(r.length))
+            done += Int(r.length)
+        }
+        return UInt32(done)
+    }
+
+    public func flush(node: NodeID, handle: FileHandleID, lockOwner: UInt64, context: RequestContext) throws(Errno) {}
+    public func release(node: NodeID, handle: FileHandleID, flags: UInt32, context: RequestContext) throws(Errno) {}
+
+    /// fsync writes the file's lines back from the CPU cache, so other hosts can see them.
+    public func fsync(node: NodeID, handle: FileHandleID, dataOnly: Bool, context: RequestContext) throws(Errno) {
+        guard let meta = view(node.rawValue)?.meta else { return }
+        for r in meta.fmap.deviceRanges(offset: 0, length: meta.size) where r.offset + r.length <= volume.device.size {
+            CacheControl.flush(volume.device.base + Int(r.offset), Int(r.length))
+        }
+    }
+}

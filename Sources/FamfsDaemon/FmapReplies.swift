@@ -1,0 +1,101 @@
+import FamfsFormat
+import FuseProtocol
+import SystemPackage
+
+/// Reply payloads of the famfs FUSE opcodes FUSE_GET_FMAP (54) and FUSE_GET_DAXDEV (55), in the
+/// wire format of the famfs kernel patches (reference §5.4, addendum §C.5). Pure functions: the
+/// daemon's `getFmap`/`getDaxdev` hooks find the file or device and call these.
+///
+/// Daemon-side rules (the caller's part): unknown node → ENOENT; unknown device index → EINVAL;
+/// `.meta/.superblock` is sent with file type 1 and one extent {0, 0, 2 MiB}, `.meta/.log` with
+/// file type 2 and {0, 0x200000, log_len} (see `superblockFmap` / `logFmap`).
+public enum FmapReplies {
+    /// `fuse_famfs_file_type` values.
+    public static let fileTypeRegular: UInt8 = FamfsFmapWire.FileType.regular.rawValue
+    public static let fileTypeSuperblock: UInt8 = FamfsFmapWire.FileType.superblock.rawValue
+    public static let fileTypeLog: UInt8 = FamfsFmapWire.FileType.log.rawValue
+
+    /// The GET_FMAP reply for `meta`.
+    ///
+    /// Simple map: header + one `fuse_famfs_simple_ext` per extent. Interleaved map: header
+    /// (`nextents` = 1) + one `fuse_famfs_iext` (`ie_nbytes` = file size, as famfs_fused sends) +
+    /// `nstrips` simple extents. `fmap_size` (header offset 12) is always the full message size.
+    ///
+    /// When the full message is larger than `maxSize` (the kernel's buffer), only the 32-byte
+    /// header is returned, with the true `nextents` and `fmap_size`: a truncated extent list
+    /// would be a wrong map, and an error would give the kernel no hint, while the header tells
+    /// a kernel that understands `fmap_size` exactly how big a buffer to retry with (addendum
+    /// §C.5); an older kernel sees a message shorter than header + one extent and rejects it.
+    /// `maxSize` smaller than the header itself → ERANGE (as for getxattr).
+    ///
+    /// If `deviceSize` is given, a map reaching past it is refused with EIO: the daemon never
+    /// hands out a range outside the device (DESIGN.md §3).
+    public static func fmap(fileType: UInt8, meta: FileMeta, maxSize: UInt32,
+                            deviceSize: UInt64? = nil) throws(Errno) -> [UInt8] {
+        guard Int(maxSize) >= FamfsFmapHeader.size else { throw .outOfRange }
+        if let deviceSize {
+            for e in meta.fmap.extents {
+                let (end, overflow) = e.offset.addingReportingOverflow(e.length)
+                guard !overflow, end <= deviceSize else { throw .ioError }
+            }
+        }
+        let message: [UInt8]
+        switch meta.fmap {
+        case .simple(let extents):
+            guard !extents.isEmpty else { throw .invalidArgument }
+            message = FamfsFmapWire.simpleMessage(fileType: fileType, fileSize: meta.size,
+                                                  extents: try extents.map(wire))
+        case .interleaved(let ie):
+            guard !ie.strips.isEmpty, ie.chunkSize > 0, let chunk = UInt32(exactly: ie.chunkSize) else {
+                throw .invalidArgument
+            }
+            message = FamfsFmapWire.interleavedMessage(
+                fileType: fileType, fileSize: meta.size,
+                iext: FamfsInterleavedExt(nstrips: UInt32(ie.strips.count), chunkSize: chunk, nbytes: meta.size),
+                strips: try ie.strips.map(wire))
+        }
+        guard message.count <= Int(maxSize) else { return Array(message[0..<FamfsFmapHeader.size]) }
+        return message
+    }
+
+    /// GET_FMAP reply for `.meta/.superblock`: file type 1, one extent {dev 0, offset 0, 2 MiB}.
+    public static func superblockFmap(maxSize: UInt32) throws(Errno) -> [UInt8] {
+        try fmap(fileType: fileTypeSuperblock, meta: superblockMeta, maxSize: maxSize)
+    }
+
+    /// GET_FMAP reply for `.meta/.log`: file type 2, one extent {dev 0, 0x200000, log_len}.
+    public static func logFmap(logLength: UInt64, maxSize: UInt32) throws(Errno) -> [UInt8] {
+        try fmap(fileType: fileTypeLog, meta: logMeta(logLength: logLength), maxSize: maxSize)
+    }
+
+    static let superblockMeta = FileMeta(
+        path: ".meta/.superblock", size: Media.superblockRegionSize, mode: 0o444, uid: 0, gid: 0,
+        fmap: .simple([SimpleExtent(offset: 0, length: Media.superblockRegionSize)]), flags: 0)
+
+    static func logMeta(logLength: UInt64) -> FileMeta {
+        FileMeta(path: ".meta/.log", size: logLength, mode: 0o444, uid: 0, gid: 0,
+                 fmap: .simple([SimpleExtent(offset: Media.logOffset, length: logLength)]), flags: 0)
+    }
+
+    /// The GET_DAXDEV reply (`fuse_daxdev_out`, 280 bytes) naming device `name` (e.g.
+    /// "/dev/dax0.0"). The name must fit `char name[256]` with its NUL: more than 255 bytes →
+    /// ENAMETOOLONG; an embedded NUL → EINVAL.
+    public static func daxdev(name: String, index: UInt16 = 0) throws(Errno) -> [UInt8] {
+        let bytes = Array(name.utf8)
+        guard bytes.count < FamfsFmapWire.daxdevNameMax else { throw .fileNameTooLong }
+        guard let out = FamfsDaxdevOut(index: index, name: bytes) else { throw .invalidArgument }
+        return out.encoded()
+    }
+
+    /// `fuse_getxattr_in.size` of a GET_FMAP request: the largest reply the kernel accepts.
+    /// The struct is {u32 size; u32 padding}; only `size` is needed, so 4 bytes suffice.
+    public static func parseGetFmapMaxSize(payload: UnsafeRawBufferPointer) throws(Errno) -> UInt32 {
+        guard payload.count >= 4 else { throw .invalidArgument }
+        return UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+    }
+
+    private static func wire(_ e: SimpleExtent) throws(Errno) -> FamfsSimpleExt {
+        guard let dev = UInt32(exactly: e.devIndex) else { throw .invalidArgument }
+        return FamfsSimpleExt(devIndex: dev, offset: e.offset, length: e.length)
+    }
+}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCore
+import FamfsFormat
+import FuseProtocol
+import SystemPackage
+
+/// Extended attributes:
+/// - `user.famfs.fmap` (files): the map in the reference's shadow YAML format;
+/// - `user.famfs.device`, `user.famfs.uuid`, `user.famfs.role`, `user.famfs.host` (this host's
+///   system UUID: one machine may mount a device once per host identity) on every node;
+/// - `user.famfs.daemon_pid` (root): lets `famfs umount` wait for this daemon to exit;
+/// - `user.famfs.refresh` (root): reading it replays new log entries now and returns
+///   "<entries> <new files> <new directories>" — how `famfs logplay` forces a replay.
+extension FamfsFileSystem {
+    enum XattrName {
+        static let fmap = "user.famfs.fmap"
+        static let device = "user.famfs.device"
+        static let uuid = "user.famfs.uuid"
+        static let role = "user.famfs.role"
+        static let host = "user.famfs.host"
+        static let pid = "user.famfs.daemon_pid"
+        static let refresh = "user.famfs.refresh"
+    }
+
+    public func getxattr(node: NodeID, name: String, context: RequestContext) throws(Errno) -> [UInt8] {
+        guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
+        switch name {
+        case XattrName.fmap:
+            guard let meta = v.meta else { throw .noData }
+            return Array(FmapYAML.emit(meta).utf8)
+        case XattrName.device: return Array(volume.device.path.utf8)
+        case XattrName.uuid: return Array(volume.superblock.fsUUID.description.utf8)
+        case XattrName.role: return Array(volume.role.rawValue.utf8)
+        case XattrName.host: return Array((volume.identity?.uuid.description ?? "").utf8)
+        case XattrName.pid where node == .root: return Array("\(getpid())".utf8)
+        case XattrName.refresh where node == .root:
+            let before = volume.report
+            volume.refresh()
+            let after = volume.report
+            return Array("\(after.entries) \(after.filesCreated - before.filesCreated) \(after.directoriesCreated - before.directoriesCreated)".utf8)
+        default:
+            throw .noData
+        }
+    }
+
+    public func listxattr(node: NodeID, context: RequestContext) throws(Errno) -> [String] {
+        guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
+        var names = [XattrName.device, XattrName.uuid, XattrName.role, XattrName.host]
+        if v.meta != nil { names.insert(XattrName.fmap, at: 0) }
+        if node == .root { names.append(XattrName.pid) }
+        return names
+    }
+}

@@ -1,1 +1,0 @@
-/// Zero-copy mapping of famfs files; see FamfsFileMapping.
