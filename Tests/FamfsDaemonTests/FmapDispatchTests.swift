@@ -29,8 +29,10 @@ struct FmapDispatchTests {
         u32(104); u32(26); u32(1); u32(0); u32(0); u32(0); u32(0); u32(0); u32(0); u32(0)
         u32(7); u32(45); u32(1 << 17); u32(1 << 30); u32(1 << 11)
         for _ in 0..<11 { u32(0) }
-        initReply = b.withUnsafeBytes { handler.handle($0)?.flattened() ?? [] }
-        guard initReply.count > 16, initReply[4] == 0 else { throw CoreError.invalidArgument("INIT failed") }
+        let h = handler
+        let answer = b.withUnsafeBytes { h.handle($0)?.flattened() ?? [] }
+        initReply = answer
+        guard answer.count > 16, answer[4] == 0 else { throw CoreError.invalidArgument("INIT failed") }
     }
 
     /// fuse_in_header (40) + fuse_getxattr_in {size, padding}.
