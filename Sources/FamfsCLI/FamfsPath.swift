@@ -7,10 +7,7 @@ import Foundation
 /// the longest existing prefix is resolved with realpath and must lie in a famfs mount; the
 /// missing rest is appended lexically and may not contain `..`.
 ///
-/// Mounts are the `fuse.famfs` entries of /proc/self/mounts. For tests without a FUSE daemon,
-/// `FAMFS_TEST_MOUNTS="<dir>=<device>[:<dir>=<device>…]"` makes plain directories stand for mounts
-/// of the given devices (the commands only use the mount to find the device and the relative path;
-/// the log on the device is the truth they act on).
+/// Mounts are the `fuse.famfs` entries of /proc/self/mounts; the device is the mount's source.
 struct FamfsPath {
     /// The argument as the user gave it (for messages).
     var argument: String
@@ -63,14 +60,7 @@ struct FamfsPath {
     }
 
     static func famfsMounts() -> [(mountPoint: String, source: String)] {
-        var out = MountTable.mounts().filter { $0.type == "fuse.famfs" }.map { (mountPoint: $0.mountPoint, source: $0.source) }
-        if let env = ProcessInfo.processInfo.environment["FAMFS_TEST_MOUNTS"] {
-            for item in env.split(separator: ":") {
-                let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
-                if kv.count == 2, let mpt = realPath(kv[0]) { out.append((mountPoint: mpt, source: kv[1])) }
-            }
-        }
-        return out
+        MountTable.mounts().filter { $0.type == "fuse.famfs" }.map { (mountPoint: $0.mountPoint, source: $0.source) }
     }
 
     /// Opens the file system this path is in. Commands that change it need `writable` and the host

@@ -9,15 +9,13 @@ let famfsMountAvailable: Bool = {
     return (try? Host().famfs("mount", "--help").status) == 0
 }()
 
-/// A formatted device and a place that stands for its mount: a real `famfs mount` (FUSE), or an
-/// emulated one (`FAMFS_TEST_MOUNTS`: the commands find the device from a plain directory; they act
-/// on the log and the device, never on data through the mount, so the results are the same).
+/// A formatted device and its real `famfs mount` (FUSE) as the master (`real: false` formats only).
 final class MountedFamfs: @unchecked Sendable {
     let host = Host()
     let dev: ScratchFile
     let mpt: ScratchDir
     let real: Bool
-    var env: [String: String] { real ? [:] : ["FAMFS_TEST_MOUNTS": "\(mpt.path)=\(dev.path)"] }
+    var env: [String: String] { [:] }
 
     init(real: Bool, size: UInt64 = 4 << 30) throws {
         self.real = real
@@ -324,17 +322,6 @@ enum Scenarios {
     }
 }
 
-@Suite("famfs commands on an emulated mount (device found from a plain directory)",
-       .enabled(if: Programs.available && geteuid() == 0))
-struct CLIEmulatedMountTests {
-    @Test func creatAndVerify() throws { try Scenarios.creatAndVerify(MountedFamfs(real: false)) }
-    @Test func mkdirVariants() throws { try Scenarios.mkdirVariants(MountedFamfs(real: false)) }
-    @Test func cpVariants() throws { try Scenarios.cpVariants(MountedFamfs(real: false)) }
-    @Test func interleaved() throws { try Scenarios.interleaved(MountedFamfs(real: false, size: 16 << 30)) }
-    @Test func roles() throws { try Scenarios.roles(MountedFamfs(real: false)) }
-    @Test func help() throws { try Scenarios.help(MountedFamfs(real: false)) }
-}
-
 @Suite("famfs commands on a real FUSE mount", .enabled(if: famfsMountAvailable), .serialized)
 struct CLIScenarioTests {
     @Test func creatAndVerify() throws { try Scenarios.creatAndVerify(MountedFamfs(real: true)) }
@@ -342,6 +329,43 @@ struct CLIScenarioTests {
     @Test func cpVariants() throws { try Scenarios.cpVariants(MountedFamfs(real: true)) }
     @Test func interleaved() throws { try Scenarios.interleaved(MountedFamfs(real: true, size: 16 << 30)) }
     @Test func roles() throws { try Scenarios.roles(MountedFamfs(real: true)) }
+    @Test func help() throws { try Scenarios.help(MountedFamfs(real: true)) }
+
+    @Test("8 concurrent famfs creat processes on the master: every file present, fsck clean")
+    func concurrentCreat() throws {
+        let m = try MountedFamfs(real: true)
+        let script = (0..<8).map { p in
+            "(for i in $(seq 0 24); do \(Programs.directory)/famfs creat -s $((4096 * (i + 1))) \(m.path("c\(p)-"))$i || exit 1; done) &"
+        }.joined(separator: "\n") + "\nfail=0; for j in $(jobs -p); do wait $j || fail=1; done; exit $fail"
+        let r = try m.host.run("/bin/bash", ["-c", script], extraEnv: m.env)
+        #expect(r.status == 0, "\(r)")
+        let v = try m.volume()
+        for p in 0..<8 { for i in 0..<25 { #expect(v.lookup("c\(p)-\(i)")?.size == UInt64(4096 * (i + 1))) } }
+        let listed = try m.host.run("/bin/sh", ["-c", "ls \(m.path("")) | grep -c '^c'"])
+        #expect(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "200")
+        _ = try m.fsckClean(files: 200)
+    }
+
+    @Test("a client mount sees what famfs creat and cp made on the master within 1 s, byte-exact")
+    func clientSeesMaster() throws {
+        let m = try MountedFamfs(real: true)
+        let client = Host()
+        let cmpt = ScratchDir(tag: "client")
+        #expect(try client.famfs("mount", m.dev.path, cmpt.path).status == 0)
+        defer { _ = try? client.famfs("umount", cmpt.path) }
+        #expect(try m.famfs("creat", "-s", "3m", "-r", "-S", "77", m.path("seeded")).status == 0)
+        let start = Date()
+        var seen = false
+        while Date().timeIntervalSince(start) < 1.5 {
+            if FileManager.default.fileExists(atPath: cmpt.path + "/seeded") { seen = true; break }
+            usleep(20_000)
+        }
+        #expect(seen && Date().timeIntervalSince(start) < 1.0)
+        let v = try client.famfs("verify", "-f", cmpt.path + "/seeded", "-S", "77")
+        #expect(v.status == 0, "\(v)")
+        let cp = try client.famfs("cp", "/etc/hostname", cmpt.path + "/nope")
+        #expect(cp.status != 0 && cp.stderr.contains("not the master"), "\(cp)")
+    }
 
     @Test("fsck by device is refused while mounted; by the mount point it works")
     func fsckWhileMounted() throws {

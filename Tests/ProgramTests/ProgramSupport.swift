@@ -71,7 +71,8 @@ final class Host: @unchecked Sendable {
                cwd: String? = nil) throws -> Child {
         var env = environment
         for (k, v) in extraEnv { env[k] = v }
-        return try Child.spawn(Programs.directory + "/" + program, args, env: env, stdout: stdoutPath,
+        let path = program.hasPrefix("/") ? program : Programs.directory + "/" + program
+        return try Child.spawn(path, args, env: env, stdout: stdoutPath,
                                stderr: stdoutPath + ".err", cwd: cwd)
     }
 
