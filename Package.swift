@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "ProgramTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(
             name: "FamfsDaemonTests",
-            dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol"]),
+            dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol", "FamfsMap", "CFamfsShims",
+                           .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -88,3 +88,23 @@ struct AllocatorTests {
         #expect(ie.deviceRanges(offset: 16 << 20, length: 10) == [])
     }
 }
+
+@Suite("fsck bucket statistics")
+struct BucketStatsTests {
+    @Test("-B 4 on a 4 GiB device with one file: exact in-use, free and fragment numbers per bucket")
+    func buckets() throws {
+        let dev = try TestDevice()
+        let v = try dev.open()
+        _ = try v.createFile("a", size: 4 << 20, mode: 0o644, uid: 0, gid: 0)   // 0xa00000..0xe00000
+        _ = try v.createFile("b", size: 2 << 20, mode: 0o644, uid: 0, gid: 0)   // 0xe00000..0x1000000
+        let r = try Fsck.scan(v, buckets: 4)
+        let gib: UInt64 = 1 << 30
+        #expect(r.buckets.count == 4)
+        #expect(r.buckets[0] == BucketStats(index: 0, offset: 0, size: gib, inUse: 16 << 20, free: gib - (16 << 20),
+                                            freeFragments: 1, largestFragment: gib - (16 << 20), smallestFragment: gib - (16 << 20)))
+        for k in 1..<4 {
+            #expect(r.buckets[k] == BucketStats(index: k, offset: UInt64(k) * gib, size: gib, inUse: 0, free: gib,
+                                                freeFragments: 1, largestFragment: gib, smallestFragment: gib))
+        }
+    }
+}

@@ -45,11 +45,11 @@ final class Cluster {
     var mounts: [String] = []
     let tag = String(UUID().uuidString.prefix(8))
 
-    init(format: Bool = true) throws {
-        device = "/dev/shm/famfs-dt-\(tag).img"
+    init(device: String? = nil) throws {
+        self.device = device ?? "/dev/shm/famfs-dt-\(tag).img"
         masterUUIDFile = "/dev/shm/famfs-dt-\(tag).master.uuid"
         clientUUIDFile = "/dev/shm/famfs-dt-\(tag).client.uuid"
-        let r = try Programs.run("mkfs.famfs", ["--create", "4g", device], env: ["FAMFS_SYSTEM_UUID_FILE": masterUUIDFile])
+        let r = try Programs.run("mkfs.famfs", device == nil ? ["--create", "4g", self.device] : ["-f", self.device], env: ["FAMFS_SYSTEM_UUID_FILE": masterUUIDFile])
         guard r.status == 0 else { throw CoreError.invalidArgument("mkfs failed: \(r.err)") }
     }
 
@@ -77,7 +77,7 @@ final class Cluster {
             _ = umount2(m, Int32(MNT_DETACH))
             rmdir(m)
         }
-        unlink(device)
+        if device.hasPrefix("/dev/shm/") { unlink(device) }
         unlink(masterUUIDFile)
         unlink(clientUUIDFile)
     }
