@@ -111,14 +111,17 @@ func currentUmask() -> UInt32 {
 }
 
 /// `-N/--nstrips`, `-B/--nbuckets`, `-C/--chunksize` (creat and cp). Any of them → interleaved,
-/// with the 2 MiB chunk default.
+/// with the 2 MiB chunk default. With none, the host's default policy applies: the reference's
+/// `.alloc.cfg` keys in `$FAMFS_ALLOC_CFG`, else `/etc/famfs/alloc.cfg`, else contiguous.
 struct InterleaveOptions: ParsableArguments {
+    static let defaultConfigPath = "/etc/famfs/alloc.cfg"
+
     @Option(name: [.customShort("N"), .customLong("nstrips")], help: "Strips per interleaved file.") var nstrips: String?
     @Option(name: [.customShort("B"), .customLong("nbuckets")], help: "Buckets the device is divided into.") var nbuckets: String?
     @Option(name: [.customShort("C"), .customLong("chunksize")], help: "Interleave chunk size (k/m/g; default 2m).") var chunksize: String?
 
     func parameters(command: String) throws -> InterleaveParameters {
-        guard nstrips != nil || nbuckets != nil || chunksize != nil else { return .contiguous }
+        guard nstrips != nil || nbuckets != nil || chunksize != nil else { return try Self.configuredDefault(command: command) }
         var p = InterleaveParameters(nbuckets: 0, nstrips: 0, chunkSize: InterleaveParameters.defaultChunkSize)
         if let nstrips { p.nstrips = try parseSizeArgument(nstrips, option: "-N") }
         if let nbuckets { p.nbuckets = try parseSizeArgument(nbuckets, option: "-B") }
@@ -128,6 +131,19 @@ struct InterleaveOptions: ParsableArguments {
             throw ExitCode(1)
         }
         return p
+    }
+
+    /// The host's default policy. A config file that exists but is not valid is an error:
+    /// silently allocating otherwise than the administrator asked would be worse.
+    static func configuredDefault(command: String) throws -> InterleaveParameters {
+        let path = ProcessInfo.processInfo.environment["FAMFS_ALLOC_CFG"] ?? defaultConfigPath
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .contiguous }
+        do {
+            return try InterleaveParameters.parseConfig(text)
+        } catch {
+            Output.err("famfs \(command): \(path): \(error)")
+            throw ExitCode(1)
+        }
     }
 }
 

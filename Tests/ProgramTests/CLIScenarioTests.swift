@@ -389,3 +389,22 @@ struct CLIScenarioTests {
         #expect(c.status == 0 && c.stdout.contains("Read and mmap match"), "\(c)")
     }
 }
+
+@Suite("The default interleave policy from an .alloc.cfg file", .enabled(if: famfsMountAvailable))
+struct AllocConfigTests {
+    @Test("creat without -N/-B/-C follows FAMFS_ALLOC_CFG; a bad file is refused")
+    func policy() throws {
+        let m = try MountedFamfs(real: true, size: 8 << 30)
+        let cfg = "/dev/shm/famfs-pt-alloc-\(UUID().uuidString.prefix(8)).cfg"
+        defer { unlink(cfg) }
+        try "interleaved_alloc:\n  nbuckets: 4\n  nstrips: 2\n  chunk_size: 4m\n".write(toFile: cfg, atomically: true, encoding: .utf8)
+        #expect(try m.host.famfs(args: ["creat", "-s", "20m", m.path("striped")], extraEnv: ["FAMFS_ALLOC_CFG": cfg]).status == 0)
+        guard case .interleaved(let ie) = try m.volume().lookup("striped")?.file?.fmap else {
+            Issue.record("not interleaved"); return
+        }
+        #expect(ie.chunkSize == 4 << 20 && ie.strips.count == 2)
+        try "interleaved_alloc:\n  nbucketz: 4\n".write(toFile: cfg, atomically: true, encoding: .utf8)
+        let bad = try m.host.famfs(args: ["creat", "-s", "20m", m.path("other")], extraEnv: ["FAMFS_ALLOC_CFG": cfg])
+        #expect(bad.status == 1 && bad.stderr.contains("unknown key"), "\(bad)")
+    }
+}
