@@ -10,35 +10,35 @@ enum FileData {
         f.fmap.deviceRanges(offset: 0, length: f.size)
     }
 
-    static func checkBounds(_ f: FileMeta, _ volume: FamfsVolume) throws {
+    static func checkBounds(_ f: FileMeta, _ device: Device) throws {
         let rs = ranges(f)
         let covered = rs.reduce(0) { $0 + $1.length }
         guard covered == f.size else {
             throw CoreError.invalidArgument("\(f.path): its map holds \(covered) of its \(f.size) bytes")
         }
-        for r in rs where r.offset + r.length > volume.device.size {
+        for r in rs where r.offset + r.length > device.size {
             throw CoreError.invalidArgument("\(f.path): its map reaches past the end of the device")
         }
     }
 
     /// Writes the reference's random stream for `seed` over the whole file.
-    static func randomize(_ f: FileMeta, _ volume: FamfsVolume, seed: UInt64) throws {
-        try checkBounds(f, volume)
+    static func randomize(_ f: FileMeta, _ device: Device, seed: UInt64) throws {
+        try checkBounds(f, device)
         var g = RandomFill(seed: seed)
         for r in ranges(f) {
-            let p = volume.device.base + Int(r.offset)
+            let p = device.base + Int(r.offset)
             g.fill(UnsafeMutableRawBufferPointer(start: p, count: Int(r.length)))
             CacheControl.flush(p, Int(r.length))
         }
     }
 
     /// The file offset of the first 4-byte word that differs from the stream for `seed`, or nil.
-    static func verify(_ f: FileMeta, _ volume: FamfsVolume, seed: UInt64) throws -> UInt64? {
-        try checkBounds(f, volume)
+    static func verify(_ f: FileMeta, _ device: Device, seed: UInt64) throws -> UInt64? {
+        try checkBounds(f, device)
         var g = RandomFill(seed: seed)
         var fileOffset: UInt64 = 0
         for r in ranges(f) {
-            let p = volume.device.base + Int(r.offset)
+            let p = device.base + Int(r.offset)
             CacheControl.invalidate(p, Int(r.length))
             if let m = g.firstMismatch(UnsafeRawBufferPointer(start: p, count: Int(r.length))) {
                 return fileOffset + UInt64(m)
@@ -49,15 +49,15 @@ enum FileData {
     }
 
     /// Copies `f.size` bytes from `fd` (at offset 0) into the file, `progress` called with bytes done.
-    static func copy(from fd: Int32, source: String, into f: FileMeta, _ volume: FamfsVolume,
+    static func copy(from fd: Int32, source: String, into f: FileMeta, _ device: Device,
                      progress: (UInt64) -> Void = { _ in }) throws {
-        try checkBounds(f, volume)
+        try checkBounds(f, device)
         var fileOffset: UInt64 = 0
         for r in ranges(f) {
             var done: UInt64 = 0
             while done < r.length {
                 let n = Int(min(r.length - done, 1 << 20))
-                let p = volume.device.base + Int(r.offset + done)
+                let p = device.base + Int(r.offset + done)
                 let got = pread(fd, p, n, off_t(fileOffset + done))
                 if got < 0 {
                     if errno == EINTR { continue }
@@ -73,22 +73,22 @@ enum FileData {
     }
 
     /// Flushes (and invalidates) the CPU cache over the file's bytes.
-    static func flush(_ f: FileMeta, _ volume: FamfsVolume) throws {
-        try checkBounds(f, volume)
+    static func flush(_ f: FileMeta, _ device: Device) throws {
+        try checkBounds(f, device)
         for r in ranges(f) {
-            let p = volume.device.base + Int(r.offset)
+            let p = device.base + Int(r.offset)
             CacheControl.flush(p, Int(r.length))
             CacheControl.invalidate(p, Int(r.length))
         }
     }
 
     /// Bytes of the file as the device holds them.
-    static func read(_ f: FileMeta, _ volume: FamfsVolume) throws -> [UInt8] {
-        try checkBounds(f, volume)
+    static func read(_ f: FileMeta, _ device: Device) throws -> [UInt8] {
+        try checkBounds(f, device)
         var out: [UInt8] = []
         out.reserveCapacity(Int(f.size))
         for r in ranges(f) {
-            let p = volume.device.base + Int(r.offset)
+            let p = device.base + Int(r.offset)
             CacheControl.invalidate(p, Int(r.length))
             out += UnsafeRawBufferPointer(start: p, count: Int(r.length))
         }

@@ -71,16 +71,14 @@ struct FamfsPath {
     }
 }
 
-/// Volumes opened by one command, one per device.
-final class VolumeCache {
-    private var volumes: [String: FamfsVolume] = [:]
-    let writable: Bool
-    init(writable: Bool) { self.writable = writable }
-    func volume(for p: FamfsPath) throws -> FamfsVolume {
-        if let v = volumes[p.device] { return v }
-        let v = try p.openVolume(writable: writable)
-        volumes[p.device] = v
-        return v
+/// Sessions opened by one command, one per device.
+final class SessionCache {
+    private var sessions: [String: FamfsSession] = [:]
+    func session(for p: FamfsPath) throws -> FamfsSession {
+        if let s = sessions[p.device] { return s }
+        let s = try FamfsSession(p)
+        sessions[p.device] = s
+        return s
     }
 }
 

@@ -22,7 +22,7 @@ struct SyslogLogHandler: LogHandler {
     func log(event: LogEvent) {
         let (level, message) = (event.level, event.message)
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let text = all.isEmpty ? "\(message)" : "\(message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let text = "\(message)" + metadataSuffix(all)
         let priority: Int32
         switch level {
         case .trace, .debug: priority = LOG_DEBUG
@@ -56,7 +56,12 @@ struct FileLogHandler: LogHandler {
         var buf = [CChar](repeating: 0, count: 32)
         strftime(&buf, 32, "%Y-%m-%d %H:%M:%S", &tmv)
         let stamp = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let text = "\(stamp) [\(getpid())] \(level): \(message)" + (all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) + "\n"
+        let text = "\(stamp) [\(getpid())] \(level): \(message)" + metadataSuffix(all) + "\n"
         _ = text.withCString { write(fd, $0, strlen($0)) }
     }
+}
+
+/// " key=value …" in key order, or "" without metadata.
+private func metadataSuffix(_ m: Logger.Metadata) -> String {
+    m.isEmpty ? "" : " " + m.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
 }

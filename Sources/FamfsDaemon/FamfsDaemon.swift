@@ -53,11 +53,15 @@ public enum FamfsDaemon {
         session.start()
         let follower = LogFollower(fs: fs, interval: options.refreshInterval)
         follower.start()
+        let control = volume.role == .master && volume.device.writable ? ControlChannel(fs: fs) : nil
+        control?.start()
+        fs.controlName.withLock { $0 = control?.name }
         logger.notice("famfs mounted", metadata: ["device": "\(volume.device.path)", "mountpoint": "\(mountPoint)",
                                                   "role": "\(volume.role.rawValue)", "entries": "\(volume.report.entries)"])
         ready(nil)
         session.wait()
         follower.stop()
+        control?.stop()
         logger.notice("famfs unmounted", metadata: ["mountpoint": "\(mountPoint)"])
     }
 }

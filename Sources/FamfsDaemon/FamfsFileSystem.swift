@@ -20,6 +20,8 @@ public final class FamfsFileSystem: FuseFileSystem {
     let logger: Logger
     let startTime: FuseTime
     let notifier = Mutex<Notifier?>(nil)
+    /// The abstract socket name of the control channel (master mounts only).
+    let controlName = Mutex<String?>(nil)
     /// Client mounts refuse writes unless the mount asks otherwise.
     let readOnly: Bool
 

@@ -30,12 +30,8 @@ enum MetaNode: UInt64, CaseIterable {
     func meta(_ sb: Superblock) -> FileMeta? {
         switch self {
         case .directory: return nil
-        case .superblock:
-            return FileMeta(path: ".meta/.superblock", size: Media.superblockRegionSize, mode: 0o444, uid: 0, gid: 0,
-                            fmap: .simple([SimpleExtent(offset: 0, length: Media.superblockRegionSize)]), flags: 0)
-        case .log:
-            return FileMeta(path: ".meta/.log", size: sb.logLength, mode: 0o444, uid: 0, gid: 0,
-                            fmap: .simple([SimpleExtent(offset: sb.logOffset, length: sb.logLength)]), flags: 0)
+        case .superblock: return FmapReplies.superblockMeta
+        case .log: return FmapReplies.logMeta(logLength: sb.logLength)
         }
     }
 }

@@ -11,6 +11,7 @@ import SystemPackage
 /// - `user.famfs.device`, `user.famfs.uuid`, `user.famfs.role`, `user.famfs.host` (this host's
 ///   system UUID: one machine may mount a device once per host identity) on every node;
 /// - `user.famfs.daemon_pid` (root): lets `famfs umount` wait for this daemon to exit;
+/// - `user.famfs.control` (root, master mounts): the control channel's socket name;
 /// - `user.famfs.refresh` (root): reading it replays new log entries now and returns
 ///   "<entries> <new files> <new directories>" — how `famfs logplay` forces a replay.
 extension FamfsFileSystem {
@@ -22,6 +23,7 @@ extension FamfsFileSystem {
         static let host = "user.famfs.host"
         static let pid = "user.famfs.daemon_pid"
         static let refresh = "user.famfs.refresh"
+        static let control = "user.famfs.control"
     }
 
     public func getxattr(node: NodeID, name: String, context: RequestContext) throws(Errno) -> [UInt8] {
@@ -35,6 +37,9 @@ extension FamfsFileSystem {
         case XattrName.role: return Array(volume.role.rawValue.utf8)
         case XattrName.host: return Array((volume.identity?.uuid.description ?? "").utf8)
         case XattrName.pid where node == .root: return Array("\(getpid())".utf8)
+        case XattrName.control where node == .root:
+            guard let name = controlName.withLock({ $0 }) else { throw .noData }
+            return Array(name.utf8)
         case XattrName.refresh where node == .root:
             let before = volume.report
             volume.refresh()

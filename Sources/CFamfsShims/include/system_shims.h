@@ -16,4 +16,7 @@ short famfs_posix_spawn_setsid(void);
 /// `actions` is a posix_spawn_file_actions_t *.
 int famfs_spawn_closefrom(void *actions, int from);
 
+/// The uid of the process at the other end of a connected UNIX socket (SO_PEERCRED), or -1.
+long famfs_peer_uid(int fd);
+
 #endif

@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
                 files += 1
                 guard let f = child.file else { continue }
                 do {
-                    try FileData.checkBounds(f, volume)
+                    try FileData.checkBounds(f, volume.device)
                     if verbose { Output.out("famfs_check: ok \(target.mountPoint)/\(f.path)\n") }
                 } catch {
                     Output.err("famfs_check: bad file \(target.mountPoint)/\(f.path): \(error)")

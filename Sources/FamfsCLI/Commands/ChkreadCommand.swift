@@ -32,7 +32,7 @@ struct ChkreadCommand: ParsableCommand {
                 let h = try volume.readHeader()
                 Output.out("log header: next index \(h.nextIndex) next seqnum \(h.nextSeqnum) slots \(h.slots)\n")
             }
-            let mapped = try FileData.read(f, volume)
+            let mapped = try FileData.read(f, volume.device)
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CoreError.system(operation: "read", path: file, errno: .init(rawValue: errno))
             }

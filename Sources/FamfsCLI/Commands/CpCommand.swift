@@ -30,7 +30,7 @@ struct CpCommand: ParsableCommand {
         var description: String { message }
     }
 
-    struct Job { var source: String; var size: UInt64; var file: FileMeta; var volume: FamfsVolume; var display: String }
+    struct Job { var source: String; var size: UInt64; var file: FileMeta; var device: Device; var display: String }
 
     func run() throws {
         guard paths.count >= 2 else {
@@ -49,9 +49,9 @@ struct CpCommand: ParsableCommand {
         var jobs: [Job] = []
         do {
             let dest = try FamfsPath.resolve(destArg)
-            let volume = try dest.openVolume(writable: true)
-            let destNode = volume.lookup(dest.relative)
-            let ctx = Context(volume: volume, params: params, mode: mode, uid: uid, gid: gid)
+            let session = try FamfsSession(dest)
+            let destNode = try session.lookup(dest.relative)
+            let ctx = Context(session: session, params: params, mode: mode, uid: uid, gid: gid)
 
             if sources.count > 1 || recursive {
                 if let destNode, !destNode.isDirectory { throw Fatal(message: "\(destArg): not a directory", code: 1) }
@@ -67,7 +67,7 @@ struct CpCommand: ParsableCommand {
                     continue
                 }
                 let name = (src as NSString).lastPathComponent
-                let destIsDir = volume.lookup(dest.relative)?.isDirectory == true
+                let destIsDir = try session.lookup(dest.relative)?.isDirectory == true
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
                     guard recursive else {
@@ -106,7 +106,7 @@ struct CpCommand: ParsableCommand {
             defer { close(fd) }
             var progress = Progress(label: "famfs cp", total: j.size)
             do {
-                try FileData.copy(from: fd, source: j.source, into: j.file, j.volume) { progress.update($0) }
+                try FileData.copy(from: fd, source: j.source, into: j.file, j.device) { progress.update($0) }
                 progress.finish()
                 Output.out("famfs cp: 100%: \(j.display)\n")
             } catch {
@@ -118,7 +118,7 @@ struct CpCommand: ParsableCommand {
         if errors > 0 { throw ExitCode(1) }
     }
 
-    struct Context { var volume: FamfsVolume; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }
+    struct Context { var session: FamfsSession; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }
 
     func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "/" + b }
 
@@ -127,6 +127,7 @@ struct CpCommand: ParsableCommand {
     }
 
     func fatalCode(_ error: Error) -> Int32 {
+        if let r = error as? FamfsSession.RemoteError { return r.errno == ENOMEM || r.errno == ENOSPC ? r.errno : 1 }
         guard let e = error as? CoreError else { return 1 }
         switch e {
         case .noSpace: return ENOMEM
@@ -146,10 +147,10 @@ struct CpCommand: ParsableCommand {
             return 1
         }
         do {
-            let node = try ctx.volume.createFile(rel, size: size, mode: ctx.mode ?? srcMode, uid: ctx.uid, gid: ctx.gid,
+            let node = try ctx.session.createFile(rel, size: size, mode: ctx.mode ?? srcMode, uid: ctx.uid, gid: ctx.gid,
                                                  interleave: ctx.params, reuseExisting: true)
             guard let f = node.file else { throw CoreError.isDirectory(path: rel) }
-            jobs.append(Job(source: src, size: size, file: f, volume: ctx.volume, display: display(dest, rel)))
+            jobs.append(Job(source: src, size: size, file: f, device: ctx.session.device, display: display(dest, rel)))
             return 0
         } catch let e as CoreError {
             switch e {
@@ -158,6 +159,10 @@ struct CpCommand: ParsableCommand {
                 Output.err("famfs cp: \(display(dest, rel)): \(e)")
                 return 1
             }
+        } catch let e as FamfsSession.RemoteError {
+            if e.isFatal { throw e }
+            Output.err("famfs cp: \(display(dest, rel)): \(e)")
+            return 1
         }
     }
 
@@ -165,14 +170,14 @@ struct CpCommand: ParsableCommand {
     func copyTree(_ src: String, rel: String, mode: UInt32, dest: FamfsPath, _ ctx: Context, _ jobs: inout [Job]) throws -> Int {
         var errors = 0
         if !rel.isEmpty {
-            if let n = ctx.volume.lookup(rel) {
+            if let n = try ctx.session.lookup(rel) {
                 guard n.isDirectory else {
                     Output.err("famfs cp: \(display(dest, rel)): exists and is not a directory")
                     return 1
                 }
             } else {
                 do {
-                    try ctx.volume.mkdir(rel, mode: mode, uid: ctx.uid, gid: ctx.gid)
+                    _ = try ctx.session.mkdir(rel, mode: mode, uid: ctx.uid, gid: ctx.gid, parents: false)
                 } catch {
                     Output.err("famfs cp: \(display(dest, rel)): \(error)")
                     return 1

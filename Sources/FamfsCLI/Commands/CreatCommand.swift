@@ -48,9 +48,9 @@ struct CreatCommand: ParsableCommand {
                 Output.err("Must specify filename")
                 throw ExitCode(1)
             }
-            let volumes = VolumeCache(writable: true)
+            let sessions = SessionCache()
             do {
-                let (f, v) = try createOne(file, size: size, params: params, mode: mode, uid: uid, gid: gid, volumes: volumes)
+                let (f, v) = try createOne(file, size: size, params: params, mode: mode, uid: uid, gid: gid, sessions: sessions)
                 if randomize && seed != 0 {
                     try FileData.randomize(f, v, seed: seed)
                     Output.out("randomized \(f.size) bytes: \(file)\n")
@@ -77,12 +77,12 @@ struct CreatCommand: ParsableCommand {
         }
         let threads = try parseThreadCount(threadct, command: "creat", function: "randomize_multi")
 
-        let volumes = VolumeCache(writable: true)
-        var created: [(FileMeta, FamfsVolume)?] = []
+        let sessions = SessionCache()
+        var created: [(FileMeta, Device)?] = []
         var errs = 0
         for j in jobs {
             do {
-                created.append(try createOne(j.path, size: j.size, params: params, mode: mode, uid: uid, gid: gid, volumes: volumes))
+                created.append(try createOne(j.path, size: j.size, params: params, mode: mode, uid: uid, gid: gid, sessions: sessions))
             } catch {
                 Output.err("famfs creat: \(error)")
                 created.append(nil)
@@ -94,7 +94,7 @@ struct CreatCommand: ParsableCommand {
 
         Output.out("randomize_multi: randomizing \(jobs.count) files via \(threads) threads\n")
         let results = ResultBox(count: jobs.count)
-        let work: [(FileMeta, FamfsVolume, UInt64)] = zip(created, jobs).map { ($0.0!.0, $0.0!.1, $0.1.seed) }
+        let work: [(FileMeta, Device, UInt64)] = zip(created, jobs).map { ($0.0!.0, $0.0!.1, $0.1.seed) }
         let box = UncheckedBox(work)
         runParallel(count: jobs.count, threads: threads) { i in
             let (f, v, s) = box.value[i]
@@ -112,24 +112,23 @@ struct CreatCommand: ParsableCommand {
 
     /// Creates `path` or reuses an existing file (size 0 = any size).
     func createOne(_ path: String, size: UInt64, params: InterleaveParameters, mode: UInt32, uid: UInt32, gid: UInt32,
-                   volumes: VolumeCache) throws -> (FileMeta, FamfsVolume) {
+                   sessions: SessionCache) throws -> (FileMeta, Device) {
         let target = try FamfsPath.resolve(path)
         guard !target.relative.isEmpty else { throw CoreError.isDirectory(path: path) }
-        let volume = try volumes.volume(for: target)
-        volume.refresh()
-        if let node = volume.lookup(target.relative) {
+        let session = try sessions.session(for: target)
+        if let node = try session.lookup(target.relative) {
             guard let f = node.file else { throw CoreError.isDirectory(path: path) }
             if size != 0 && f.size != size {
                 throw CoreError.invalidArgument("\(path): exists with size \(f.size), not \(size)")
             }
-            return (f, volume)
+            return (f, session.device)
         }
         guard size > 0 else { throw CoreError.invalidArgument("\(path): new file size=zero (use -s)") }
-        let node = try volume.createFile(target.relative, size: size, mode: mode, uid: uid, gid: gid,
+        let node = try session.createFile(target.relative, size: size, mode: mode, uid: uid, gid: gid,
                                          interleave: params, reuseExisting: true)
         guard let f = node.file else { throw CoreError.isDirectory(path: path) }
         if verbose { Output.out("famfs creat: created \(target.full) (\(size) bytes)\n") }
-        return (f, volume)
+        return (f, session.device)
     }
 }
 

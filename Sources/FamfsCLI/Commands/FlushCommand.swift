@@ -24,7 +24,7 @@ struct FlushCommand: ParsableCommand {
                 let volume = try target.openVolume(writable: false)
                 guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
                 guard let f = node.file else { throw CoreError.invalidArgument("\(file): not a regular file") }
-                try FileData.flush(f, volume)
+                try FileData.flush(f, volume.device)
                 if verbose { Output.out("famfs flush: flushed \(f.size) bytes: \(file)\n") }
             } catch {
                 Output.err("famfs flush: \(error)")

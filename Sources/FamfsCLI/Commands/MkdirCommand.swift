@@ -30,11 +30,10 @@ struct MkdirCommand: ParsableCommand {
                 if parents { return }
                 throw CoreError.exists(path: dir)
             }
-            let volume = try target.openVolume(writable: true)
-            let created = try volume.mkdir(target.relative, mode: mode, uid: uid, gid: gid, parents: parents)
+            let created = try FamfsSession(target).mkdir(target.relative, mode: mode, uid: uid, gid: gid, parents: parents)
             if verbose {
-                for n in created {
-                    Output.out("famfs mkdir: created directory '\(target.mountPoint)/\(n.path)'\n")
+                for path in created {
+                    Output.out("famfs mkdir: created directory '\(target.mountPoint)/\(path)'\n")
                 }
             }
         } catch {

@@ -67,7 +67,7 @@ struct VerifyCommand: ParsableCommand {
             let volume = try target.openVolume(writable: false)
             guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
             guard let f = node.file else { throw CoreError.isDirectory(path: file) }
-            if let off = try FileData.verify(f, volume, seed: seed) {
+            if let off = try FileData.verify(f, volume.device, seed: seed) {
                 Output.err("Verify fail: \(file) at offset \(off) of \(f.size) bytes")
                 return false
             }
