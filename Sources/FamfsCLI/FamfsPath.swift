@@ -74,9 +74,11 @@ struct FamfsPath {
 /// Sessions opened by one command, one per device.
 final class SessionCache {
     private var sessions: [String: FamfsSession] = [:]
+    let bulk: Bool
+    init(bulk: Bool = false) { self.bulk = bulk }
     func session(for p: FamfsPath) throws -> FamfsSession {
         if let s = sessions[p.device] { return s }
-        let s = try FamfsSession(p)
+        let s = try FamfsSession(p, bulk: bulk)
         sessions[p.device] = s
         return s
     }

@@ -12,10 +12,11 @@ struct FamfsEntry {
 
 /// A command's handle on a mounted famfs for creating files and directories and writing data.
 ///
-/// On a master mount the daemon already holds the replayed log, so creations go through its
-/// control channel (`user.famfs.control`) and cost the same at any log size; this process only
-/// maps the device to write data. Without a control channel (a client mount, a daemon from an
-/// older build) the command replays the log itself (`FamfsVolume`).
+/// On a master mount the daemon already holds the replayed log, so a command that creates one
+/// or a few things asks it through its control channel (`user.famfs.control`) and costs the same
+/// at any log size; this process only maps the device to write data. A command that creates
+/// many (`cp -r`, `creat --multi`) replays the log once itself and then works in memory, which
+/// beats a round trip per file; so does everything without a control channel (a client mount).
 final class FamfsSession {
     let device: Device
     private let volume: FamfsVolume?
@@ -30,8 +31,8 @@ final class FamfsSession {
         var isFatal: Bool { errno == ENOSPC || errno == ENOMEM || errno == EROFS || errno == EACCES }
     }
 
-    init(_ p: FamfsPath) throws {
-        if let name = xattrString(p.mountPoint, "user.famfs.control") {
+    init(_ p: FamfsPath, bulk: Bool = false) throws {
+        if !bulk, let name = xattrString(p.mountPoint, "user.famfs.control") {
             let device = try Device(path: p.device, writable: true)
             // Only the master may create; the daemon is the master's, so check that we are it too
             // (on one machine several host identities may share a mount path in tests).

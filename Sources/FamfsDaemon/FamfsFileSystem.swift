@@ -44,8 +44,7 @@ public final class FamfsFileSystem: FuseFileSystem {
     func view(_ id: UInt64) -> NodeView? {
         if let meta = MetaNode(rawValue: id) { return NodeView(meta: meta, superblock: volume.superblock) }
         guard let node = volume.node(id) else { return nil }
-        let subdirs = node.isDirectory ? node.children.values.count { $0 != 0 && (volume.node($0)?.isDirectory ?? false) } : 0
-        return NodeView(node: node, subdirectories: subdirs + (id == Namespace.rootID ? 1 : 0))
+        return NodeView(node: node, subdirectories: node.subdirectoryCount + (id == Namespace.rootID ? 1 : 0))
     }
 
     func entry(_ v: NodeView) -> Entry {

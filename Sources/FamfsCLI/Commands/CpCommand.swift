@@ -49,7 +49,7 @@ struct CpCommand: ParsableCommand {
         var jobs: [Job] = []
         do {
             let dest = try FamfsPath.resolve(destArg)
-            let session = try FamfsSession(dest)
+            let session = try FamfsSession(dest, bulk: true)
             let destNode = try session.lookup(dest.relative)
             let ctx = Context(session: session, params: params, mode: mode, uid: uid, gid: gid)
 

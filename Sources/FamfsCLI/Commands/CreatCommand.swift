@@ -77,7 +77,7 @@ struct CreatCommand: ParsableCommand {
         }
         let threads = try parseThreadCount(threadct, command: "creat", function: "randomize_multi")
 
-        let sessions = SessionCache()
+        let sessions = SessionCache(bulk: jobs.count > 4)
         var created: [(FileMeta, Device)?] = []
         var errs = 0
         for j in jobs {

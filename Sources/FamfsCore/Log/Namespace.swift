@@ -24,6 +24,8 @@ public struct Namespace: Sendable {
         public let gid: UInt32
         /// Children by name (directories only).
         public internal(set) var children: [String: UInt64] = [:]
+        /// How many of the children are directories (a directory's link count is 2 + this).
+        public internal(set) var subdirectoryCount = 0
 
         public var isDirectory: Bool { kind == .directory }
         public var file: FileMeta? { if case .file(let f) = kind { return f } else { return nil } }
@@ -95,6 +97,7 @@ public struct Namespace: Sendable {
         let id = Self.nodeID(logIndex: index)
         nodes[id] = Node(id: id, parent: parentID, name: name, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
         nodes[parentID]?.children[name] = id
+        if kind == .directory { nodes[parentID]?.subdirectoryCount += 1 }
         return .added
     }
 }
