@@ -176,3 +176,26 @@ struct MountTests {
         #expect(r1.err.split(separator: "\n").count == 1)
     }
 }
+
+@Suite("famfs logplay on a mount", .serialized)
+struct LogplayTests {
+    @Test("logplay forces a replay and prints the reference's summary line; -n reads the log only")
+    func logplay() throws {
+        let c = try Cluster()
+        let v = try c.engine()
+        // A client that only looks at the log when asked (no timer).
+        let client = try c.mount(asClient: true, extra: ["--refresh-interval", "0"])
+        try v.mkdir("d", mode: 0o755, uid: 0, gid: 0)
+        _ = try v.createFile("d/f", size: 1, mode: 0o644, uid: 0, gid: 0)
+        _ = try v.createFile("g", size: 1, mode: 0o644, uid: 0, gid: 0)
+        let r = try Programs.run("famfs", ["logplay", client], env: ["FAMFS_SYSTEM_UUID_FILE": c.clientUUIDFile])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "famfs_logplay: 3 log entries; 2 new files; 1 new directories\n")
+        let again = try Programs.run("famfs", ["logplay", client], env: ["FAMFS_SYSTEM_UUID_FILE": c.clientUUIDFile])
+        #expect(again.out == "famfs_logplay: 3 log entries; 0 new files; 0 new directories\n")
+        let dry = try Programs.run("famfs", ["logplay", "-n", client])
+        #expect(dry.out.hasPrefix("Logplay: dry_run selected\nfamfs_logplay: 3 log entries; 2 files; 1 directories"), "\(dry.out)")
+        let outside = try Programs.run("famfs", ["logplay", "/tmp"])
+        #expect(outside.status != 0 && outside.err.split(separator: "\n").count == 1)
+    }
+}
