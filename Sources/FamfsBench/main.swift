@@ -65,7 +65,7 @@ struct MetadataBench: ParsableCommand {
         }
         for (entries, rate) in createRates {
             // Reference: ~90-120 ms per `famfs creat` (issue #60), i.e. ~10 creates/s, growing with the log.
-            print(row("creates/s, log of \(entries) entries", String(format: "%.0f", rate), "~10", String(format: "%.0fx", rate / 10)))
+            print(row("creates/s (library API), log of \(entries)", String(format: "%.0f", rate), "~10 (CLI)", String(format: "%.0fx", rate / 10)))
         }
         while made < slots {
             try volume.mkdir("z\(made)", mode: 0o755, uid: 0, gid: 0)
