@@ -24,6 +24,14 @@ public struct FusedCommand: ParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard timeout.isFinite, timeout >= 0, timeout <= 1e9 else { throw ValidationError("--timeout must be 0 to 1e9 seconds") }
+        guard refreshInterval.isFinite, refreshInterval >= 0, refreshInterval <= 3600 else {
+            throw ValidationError("--refresh-interval must be 0 to 3600 seconds")
+        }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+    }
+
     public func run() throws {
         let logFD: Int32? = logFile.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
         let debug = self.debug
@@ -37,7 +45,7 @@ public struct FusedCommand: ParsableCommand {
         var options = DaemonOptions()
         options.cacheTimeout = timeout
         options.refreshInterval = refreshInterval
-        options.workers = max(1, workers)
+        options.workers = workers
         options.clientWritable = clientWritable
         options.allowOther = !noAllowOther
         options.defaultPermissions = !noDefaultPermissions

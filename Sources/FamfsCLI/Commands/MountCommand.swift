@@ -34,6 +34,10 @@ struct MountCommand: ParsableCommand {
         if nofuse { throw ValidationError("standalone (v1 kernel module) mode is not supported; famfs in Swift mounts through FUSE") }
         if timeout != nil && cache != nil { throw ValidationError("-t and --cache are mutually exclusive") }
         if let cache, !["always", "normal", "never"].contains(cache) { throw ValidationError("--cache takes always, normal or never") }
+        if let timeout, !(timeout.isFinite && timeout >= 0 && timeout <= 1e9) { throw ValidationError("-t takes 0 to 1e9 seconds") }
+        guard refreshInterval.isFinite, refreshInterval >= 0, refreshInterval <= 3600 else {
+            throw ValidationError("--refresh-interval takes 0 to 3600 seconds")
+        }
     }
 
     func run() throws {
