@@ -75,7 +75,7 @@ final class FamfsSession {
     func mkdir(_ rel: String, mode: UInt32, uid: UInt32, gid: UInt32, parents: Bool) throws -> [String] {
         if let volume { return try volume.mkdir(rel, mode: mode, uid: uid, gid: gid, parents: parents).map(\.path) }
         let fields = try request(["mkdir", rel, "\(mode)", "\(uid)", "\(gid)", parents ? "1" : "0"])
-        return Array(fields.dropFirst(2))
+        return Array(fields.dropFirst(2).dropLast())  // "ok", "dir", paths…, body
     }
 
     // MARK: the control channel
@@ -96,6 +96,9 @@ final class FamfsSession {
         let name = [UInt8(0)] + Array(control.utf8)
         withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in name.enumerated() where i < p.count { p[i] = b } }
         let len = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+        // A create may wait for the device flock behind other writers, but not forever.
+        var limit = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, len) } }) == 0 else {
             throw CoreError.system(operation: "connect to the famfs daemon at", path: "@" + control, errno: .init(rawValue: errno))
         }

@@ -45,8 +45,15 @@ final class ControlChannel: Sendable {
                 let c = accept(fd, nil, nil)
                 if c < 0 { if errno == EINTR || errno == ECONNABORTED { continue }; return }
                 _ = fcntl(c, F_SETFD, FD_CLOEXEC)
-                serve(c)
-                close(c)
+                // A peer that connects and sends nothing must not hold up anyone else: each
+                // connection gets its own thread and a few seconds to send its request.
+                var limit = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+                setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+                BackgroundThread.detach { [self] in
+                    serve(c)
+                    close(c)
+                }
             }
         }
     }

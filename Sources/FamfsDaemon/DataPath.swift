@@ -33,6 +33,9 @@ extension FamfsFileSystem {
         for r in ranges {
             // The replay only accepts maps inside the device; check again before touching memory.
             guard r.offset <= volume.device.size, r.length <= volume.device.size - r.offset else { throw .ioError }
+            // The superblock and log are written by the master's CLI processes too: read them
+            // fresh. File data follows the reference's rule (the application flushes; see README).
+            if MetaNode(rawValue: v.id) != nil { CacheControl.invalidate(volume.device.base + Int(r.offset), Int(r.length)) }
             regions.append(volume.device.bytes(r.offset, Int(r.length)))
         }
         return .regions(regions)

@@ -36,8 +36,8 @@ extension FamfsFileSystem {
         case XattrName.uuid: return Array(volume.superblock.fsUUID.description.utf8)
         case XattrName.role: return Array(volume.role.rawValue.utf8)
         case XattrName.host: return Array((volume.identity?.uuid.description ?? "").utf8)
-        case XattrName.pid where node == .root: return Array("\(getpid())".utf8)
-        case XattrName.control where node == .root:
+        case XattrName.pid where node == .root && context.uid == 0: return Array("\(getpid())".utf8)
+        case XattrName.control where node == .root && context.uid == 0:
             guard let name = controlName.withLock({ $0 }) else { throw .noData }
             return Array(name.utf8)
         case XattrName.refresh where node == .root:
@@ -54,7 +54,7 @@ extension FamfsFileSystem {
         guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
         var names = [XattrName.device, XattrName.uuid, XattrName.role, XattrName.host]
         if v.meta != nil { names.insert(XattrName.fmap, at: 0) }
-        if node == .root { names.append(XattrName.pid) }
+        if node == .root && context.uid == 0 { names += [XattrName.pid, XattrName.control] }
         return names
     }
 }

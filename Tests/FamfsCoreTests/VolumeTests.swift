@@ -167,3 +167,44 @@ struct VolumeTests {
         #expect(try v.createFile("f", size: 1, mode: 0o644, uid: 0, gid: 0).file?.fmap.extents.first?.offset == 0x120_0000)
     }
 }
+
+@Suite("Values from the device or the user that could overflow")
+struct OverflowTests {
+    @Test("a logged extent whose length is near 2^64 is counted as an error, not a crash")
+    func hugeExtent() throws {
+        let dev = try TestDevice()
+        let v = try dev.open()
+        try v.appendRaw(.file(FileMeta(path: "huge", size: 1, mode: 0o644, uid: 0, gid: 0,
+                                       fmap: .simple([SimpleExtent(offset: 0x100_0000, length: UInt64.max - 5)]))))
+        try v.appendRaw(.file(FileMeta(path: "far", size: 1, mode: 0o644, uid: 0, gid: 0,
+                                       fmap: .simple([SimpleExtent(offset: UInt64.max - 1, length: 4096)]))))
+        let fresh = try dev.open(writable: false)
+        #expect(fresh.report.fileErrors == 2 && fresh.lookup("huge") == nil)
+        _ = try Fsck.scan(fresh)
+    }
+
+    @Test("creating a file larger than the device is 'out of space', also for sizes near 2^64")
+    func hugeCreate() throws {
+        let dev = try TestDevice()
+        let v = try dev.open()
+        for size in [UInt64.max, UInt64.max - (1 << 20), 5 << 30] {
+            #expect(throws: CoreError.self) { _ = try v.createFile("big", size: size, mode: 0o644, uid: 0, gid: 0) }
+        }
+        #expect(throws: CoreError.self) {
+            _ = try v.createFile("big", size: UInt64.max, mode: 0o644, uid: 0, gid: 0,
+                                 interleave: InterleaveParameters(nbuckets: 4, nstrips: 2, chunkSize: 2 << 20))
+        }
+        #expect(try v.readHeader().nextIndex == 0)
+    }
+
+    @Test("a log header whose next_index went backwards stops the writer before it overwrites anything")
+    func headerBackwards() throws {
+        let dev = try TestDevice()
+        let v = try dev.open()
+        for i in 0..<3 { try v.mkdir("d\(i)", mode: 0o755, uid: 0, gid: 0) }
+        var one = UInt64(1).littleEndian
+        try dev.poke(Media.logOffset + UInt64(LogHeader.Offset.nextIndex), withUnsafeBytes(of: &one) { Array($0) })
+        #expect(throws: CoreError.self) { try v.mkdir("e", mode: 0o755, uid: 0, gid: 0) }
+        #expect(v.lookup("d1") != nil && v.lookup("e") == nil)
+    }
+}

@@ -31,10 +31,11 @@ public struct Allocator: Sendable {
     public mutating func markUsed(_ fmap: Fmap) {
         for e in fmap.extents {
             guard e.length > 0 else { continue }
+            // Extents past the end of the device (a corrupt or foreign map) claim nothing here;
+            // no arithmetic on the device's values may overflow.
+            guard e.offset / allocationUnit < UInt64(bitmap.count) else { continue }
             let first = Int(e.offset / allocationUnit)
-            let n = Int((e.length + allocationUnit - 1) / allocationUnit)
-            // Extents past the end of the device (a corrupt or foreign map) claim nothing here.
-            guard first < bitmap.count else { continue }
+            let n = Int(min(e.length / allocationUnit + (e.length % allocationUnit == 0 ? 0 : 1), UInt64(bitmap.count)))
             for i in first..<min(first + n, bitmap.count) where !bitmap.set(i) { collisions += 1 }
         }
     }
@@ -51,7 +52,7 @@ public struct Allocator: Sendable {
     public mutating func allocate<R: RandomNumberGenerator>(
         size: UInt64, interleave: InterleaveParameters, random: inout R
     ) -> Fmap? {
-        guard size > 0 else { return nil }
+        guard size > 0, size <= deviceSize else { return nil }
         if interleave.isContiguous || size < interleave.chunkSize {
             return contiguous(size).map { .simple([$0]) }
         }
@@ -63,7 +64,9 @@ public struct Allocator: Sendable {
         return allocate(size: size, interleave: interleave, random: &rng)
     }
 
-    private func units(_ bytes: UInt64) -> Int { Int((bytes + allocationUnit - 1) / allocationUnit) }
+    private func units(_ bytes: UInt64) -> Int {
+        Int(min(bytes / allocationUnit + (bytes % allocationUnit == 0 ? 0 : 1), UInt64(Int.max)))
+    }
 
     private mutating func contiguous(_ size: UInt64) -> SimpleExtent? {
         let need = units(size)

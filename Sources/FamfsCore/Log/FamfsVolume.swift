@@ -13,6 +13,8 @@ public final class FamfsVolume: Sendable {
     public let role: Role
     public let identity: HostIdentity?
     let state: Mutex<LogReplayer>
+    /// Serialises this process's writers (held with the device flock).
+    let writer = Mutex<Void>(())
 
     /// Opens `path`. `writable` maps the device read-write (needed to append on the master, or to
     /// write file data). Fails on a missing device, a bad superblock or log header, or a device

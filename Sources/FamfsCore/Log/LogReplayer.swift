@@ -32,7 +32,9 @@ public struct LogReplayer: Sendable {
     public mutating func catchUp(log: UnsafeRawBufferPointer, committed: UInt64) -> UInt64 {
         let start = nextIndex
         var pendingBad: [(UInt64, FormatError)] = []
-        if buildsNamespace { namespace.reserve(Int(committed - nextIndex)) }
+        guard committed > nextIndex else { return 0 }
+        // Bounded: the count comes from the device before any entry is checked.
+        if buildsNamespace { namespace.reserve(Int(min(committed - nextIndex, 1 << 16))) }
         var i = nextIndex
         while i < committed {
             let off = Media.entryOffset(i)

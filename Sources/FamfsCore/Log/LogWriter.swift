@@ -47,6 +47,7 @@ extension FamfsVolume {
                            interleave: InterleaveParameters = .contiguous, reuseExisting: Bool = false) throws(CoreError) -> Namespace.Node {
         let parts = try validated(path)
         guard size > 0 else { throw .invalidArgument("\(path): creating an empty file is not allowed") }
+        guard size <= superblock.deviceSize else { throw .noSpace(device: device.path, path: path, bytes: size) }
         try interleave.validate(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit)
         return try withWriteLock { r, header throws(CoreError) in
             let parentPath = parts.dropLast().joined(separator: "/")
@@ -89,13 +90,24 @@ extension FamfsVolume {
         guard device.writable else {
             throw .system(operation: "append to the log of", path: device.path, errno: .readOnlyFileSystem)
         }
-        // The in-process lock first, then the flock: threads share the descriptor, and flock does
-        // not exclude holders of the same open file, so the mutex must cover the whole hold.
-        return try state.withLock { (r: inout LogReplayer) throws(CoreError) -> T in
+        // The writer mutex first, then the flock: threads share the descriptor, and flock does
+        // not exclude holders of the same open file, so the mutex must cover the whole hold. The
+        // namespace mutex is taken only once the flock is ours, so readers (lookups, getattr)
+        // never wait behind another process's writer.
+        return try writer.withLock { (_: inout Void) throws(CoreError) -> T in
             let lock = try DeviceLock(fd: device.fd, path: device.path)
             var header = try readHeader()
-            _ = catchUp(&r, header)
-            let result = try body(&r, &header)
+            let result = try state.withLock { (r: inout LogReplayer) throws(CoreError) -> T in
+                _ = catchUp(&r, header)
+                // next_index is not CRC-covered: a header that went backwards must never make us
+                // overwrite committed entries.
+                guard header.nextIndex >= r.nextIndex else {
+                    throw .badLog(device: device.path, .badField(structure: "log header", field: "famfs_log_next_index",
+                        offset: LogHeader.Offset.nextIndex, value: header.nextIndex,
+                        reason: "went backwards (entries up to \(r.nextIndex) were seen)"))
+                }
+                return try body(&r, &header)
+            }
             _ = consume lock  // released only after the header update is flushed
             return result
         }
