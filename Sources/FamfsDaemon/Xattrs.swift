@@ -5,6 +5,7 @@ import FamfsCore
 import FamfsFormat
 import FuseProtocol
 import SystemPackage
+import Synchronization
 
 /// Extended attributes:
 /// - `user.famfs.fmap` (files): the map in the reference's shadow YAML format;
@@ -12,6 +13,9 @@ import SystemPackage
 ///   system UUID: one machine may mount a device once per host identity) on every node;
 /// - `user.famfs.daemon_pid` (root): lets `famfs umount` wait for this daemon to exit;
 /// - `user.famfs.control` (root, master mounts): the control channel's socket name;
+/// - `user.famfs.invalidate` (files): reading it drops this host's cached pages of the file,
+///   mapped ones included, so mappings through the mount see what other hosts wrote since
+///   (`famfs flush` uses it);
 /// - `user.famfs.refresh` (root): reading it replays new log entries now and returns
 ///   "<entries> <new files> <new directories>" — how `famfs logplay` forces a replay.
 extension FamfsFileSystem {
@@ -24,6 +28,7 @@ extension FamfsFileSystem {
         static let pid = "user.famfs.daemon_pid"
         static let refresh = "user.famfs.refresh"
         static let control = "user.famfs.control"
+        static let invalidate = "user.famfs.invalidate"
     }
 
     public func getxattr(node: NodeID, name: String, context: RequestContext) throws(Errno) -> [UInt8] {
@@ -40,6 +45,8 @@ extension FamfsFileSystem {
         case XattrName.control where node == .root && context.uid == 0:
             guard let name = controlName.withLock({ $0 }) else { throw .noData }
             return Array(name.utf8)
+        case XattrName.invalidate where v.meta != nil:
+            return Array((invalidatePageCache(of: node) ? "1" : "0").utf8)
         case XattrName.refresh where node == .root:
             let before = volume.report
             volume.refresh()
@@ -56,5 +63,18 @@ extension FamfsFileSystem {
         if v.meta != nil { names.insert(XattrName.fmap, at: 0) }
         if node == .root && context.uid == 0 { names += [XattrName.pid, XattrName.control] }
         return names
+    }
+
+    /// FUSE_NOTIFY_INVAL_INODE for the whole file, sent from another thread (the kernel may be
+    /// working on this very request) and waited for, up to a second.
+    func invalidatePageCache(of node: NodeID) -> Bool {
+        guard let n = notifier.withLock({ $0 }) else { return false }
+        let done = Atomic<Int>(0)
+        BackgroundThread.detach {
+            let ok = (try? n.invalInode(node)) != nil
+            done.store(ok ? 1 : 2, ordering: .releasing)
+        }
+        for _ in 0..<100 where done.load(ordering: .acquiring) == 0 { usleep(10_000) }
+        return done.load(ordering: .acquiring) == 1
     }
 }

@@ -27,20 +27,29 @@ struct SharingTests {
         // A client cannot map for writing.
         #expect(mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0) == MAP_FAILED)
         let message = Array("written through the master's mapping".utf8)
+        // The client's mapping has the page cached before the master writes.
+        let before = Array(UnsafeRawBufferPointer(start: cp + (4 << 20) + 100, count: message.count))
+        #expect(before == Array(RandomFill.bytes(seed: 1, count: (4 << 20) + 100 + message.count).suffix(message.count)))
         message.withUnsafeBytes { (mp + (4 << 20) + 100).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         #expect(msync(mp, 6 << 20, MS_SYNC) == 0)
-        // The page cache of a FUSE mmap is per mount: the client sees the store once its cached
-        // copy is dropped, which reading through the file (direct I/O) or a fresh mapping does.
-        let fresh = mmap(nil, 6 << 20, PROT_READ, MAP_SHARED, cfd, 0)
-        #expect(fresh != MAP_FAILED)
-        if let fresh, fresh != MAP_FAILED {
-            let seen = Array(UnsafeRawBufferPointer(start: fresh + (4 << 20) + 100, count: message.count))
-            #expect(seen == message)
-            munmap(fresh, 6 << 20)
-        }
+        // A mapping through the mount is this host's page cache: the client's existing mapping
+        // still shows its cached copy of the page…
+        let rightAfter = Array(UnsafeRawBufferPointer(start: cp + (4 << 20) + 100, count: message.count))
+        #expect(rightAfter == before, "client mapping right after the master's msync")
+        // …until `famfs flush` on the client drops its cached pages: then it sees the store.
+        let flush = try Programs.run("famfs", ["flush", "\(client)/shm"], env: ["FAMFS_SYSTEM_UUID_FILE": c.clientUUIDFile])
+        #expect(flush.status == 0, "\(flush.err)")
+        #expect(Array(UnsafeRawBufferPointer(start: cp + (4 << 20) + 100, count: message.count)) == message)
+        // read(2) (no page cache) and a fresh mapping see it too.
         var buf = [UInt8](repeating: 0, count: message.count)
         #expect(pread(cfd, &buf, buf.count, off_t((4 << 20) + 100)) == buf.count)
         #expect(buf == message)
+        let fresh = mmap(nil, 6 << 20, PROT_READ, MAP_SHARED, cfd, 0)
+        #expect(fresh != MAP_FAILED)
+        if let fresh, fresh != MAP_FAILED {
+            #expect(Array(UnsafeRawBufferPointer(start: fresh + (4 << 20) + 100, count: message.count)) == message)
+            munmap(fresh, 6 << 20)
+        }
     }
 
     @Test("zero-copy mappings by path: a write through the master's read-write mapping is seen by the client's")

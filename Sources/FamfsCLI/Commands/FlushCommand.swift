@@ -6,7 +6,10 @@ struct FlushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flush",
         abstract: "Flush and invalidate the CPU cache over whole famfs files (memory that is not cache coherent).",
-        discussion: "Exit status: the number of files that failed (at most 127).",
+        discussion: """
+            Also drops this host's page cache of each file, so a program's existing mmap of the file \
+            through the mount sees what other hosts wrote. Exit status: the number of files that failed (at most 127).
+            """,
         helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
 
     @Flag(name: [.customShort("v"), .long], help: "Print each file flushed.") var verbose = false
@@ -25,6 +28,9 @@ struct FlushCommand: ParsableCommand {
                 guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
                 guard let f = node.file else { throw CoreError.invalidArgument("\(file): not a regular file") }
                 try FileData.flush(f, volume.device)
+                if xattrString(target.full, "user.famfs.invalidate") != "1" {
+                    throw CoreError.invalidArgument("\(file): the famfs daemon did not drop its cached pages")
+                }
                 if verbose { Output.out("famfs flush: flushed \(f.size) bytes: \(file)\n") }
             } catch {
                 Output.err("famfs flush: \(error)")
