@@ -75,6 +75,32 @@ struct SharingTests {
         #expect(throws: FamfsMapError.self) { _ = try FamfsFileMapping(path: "/etc/hostname", writable: false) }
     }
 
+    @Test("the C example maps a file through libfamfsmap and hashes the same bytes read() gives",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc")))
+    func cExample() throws {
+        let c = try Cluster()
+        let v = try c.engine()
+        let f = try v.createFile("c-example", size: 3_000_001, mode: 0o644, uid: 0, gid: 0,
+                                 interleave: InterleaveParameters(nbuckets: 4, nstrips: 2, chunkSize: 2 << 20))
+        fill(v, f, seed: 31)
+        let mpt = try c.mount()
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples").path
+        let exe = "/dev/shm/famfs-dt-\(c.tag)-example"
+        defer { unlink(exe) }
+        let swiftLib = URL(fileURLWithPath: try Programs.shell("command -v swift").out.trimmingCharacters(in: .whitespacesAndNewlines))
+            .resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path + "/lib/swift/linux"
+        let cc = try Programs.shell("gcc -std=c11 -Wall -Werror -I\(examples) \(examples)/famfs_map_example.c -L\(Programs.directory) "
+            + "-lfamfsmap -Wl,-rpath,\(Programs.directory) -Wl,-rpath,\(swiftLib) -o \(exe)")
+        #expect(cc.status == 0, "\(cc.err)")
+        let run = try Programs.run(exe, ["\(mpt)/c-example"])
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in RandomFill.bytes(seed: 31, count: 3_000_001) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        #expect(run.status == 0 && run.out == "size: 3000001\nfnv1a64: 0x\(String(format: "%016llx", h))\n", "\(run.out)\(run.err)")
+        let bad = try Programs.run(exe, ["/etc/hostname"])
+        #expect(bad.status != 0 && bad.err.contains("famfs_map"), "\(bad.err)")
+    }
+
     @Test("mkfs refuses a mounted device")
     func mkfsMounted() throws {
         let c = try Cluster()
