@@ -83,4 +83,26 @@ void famfs_flush_cache(const void *addr, size_t len) { (void)addr; (void)len; __
 void famfs_invalidate_cache(const void *addr, size_t len) { (void)addr; (void)len; __sync_synchronize(); }
 #endif
 
+#if defined(__x86_64__)
+#include <emmintrin.h>
+void famfs_store_u64_pair(void *addr, uint64_t first, uint64_t second)
+{
+    /* MOVDQA: one aligned 16-byte store (single-copy atomic on CPUs with AVX). */
+    _mm_store_si128((__m128i *)addr, _mm_set_epi64x((long long)second, (long long)first));
+}
+#elif defined(__aarch64__)
+void famfs_store_u64_pair(void *addr, uint64_t first, uint64_t second)
+{
+    /* STP: one instruction for both (single-copy atomic when 16-byte aligned on ARMv8.4+). */
+    __asm__ volatile("stp %1, %2, [%0]" :: "r"(addr), "r"(first), "r"(second) : "memory");
+}
+#else
+void famfs_store_u64_pair(void *addr, uint64_t first, uint64_t second)
+{
+    volatile uint64_t *p = addr;
+    p[0] = first;
+    p[1] = second;
+}
+#endif
+
 unsigned long famfs_ioctl_blkgetsize64(void) { return BLKGETSIZE64; }

@@ -14,6 +14,10 @@ void famfs_invalidate_cache(const void *addr, size_t len);
 /// The cache line size used for the loops above (64 on x86_64; read from CTR_EL0 on arm64).
 size_t famfs_cache_line_size(void);
 
+/// Stores two 64-bit little-endian values at a 16-byte-aligned address with one instruction, so no
+/// kill can leave one written and not the other (the log header's next_seqnum / next_index).
+void famfs_store_u64_pair(void *addr, uint64_t first, uint64_t second);
+
 /// ioctl request numbers that Swift cannot compute from the C macros.
 unsigned long famfs_ioctl_blkgetsize64(void);
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CFamfsShims
 import FamfsFormat
 import Synchronization
 
@@ -121,8 +122,9 @@ extension FamfsVolume {
         let slot = logBase + Media.entryOffset(index)
         bytes.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: Media.logEntrySize) }
         CacheControl.flush(slot, Media.logEntrySize)
-        logBase.storeBytes(of: (index + 1).littleEndian, toByteOffset: LogHeader.Offset.nextSeqnum, as: UInt64.self)
-        logBase.storeBytes(of: (index + 1).littleEndian, toByteOffset: LogHeader.Offset.nextIndex, as: UInt64.self)
+        // next_seqnum and next_index (adjacent, 16-byte aligned) in one store: a writer killed
+        // here leaves both old or both new.
+        famfs_store_u64_pair(logBase + LogHeader.Offset.nextSeqnum, (index + 1).littleEndian, (index + 1).littleEndian)
         CacheControl.flush(logBase, Media.logHeaderSize)
         header.nextSeqnum = index + 1
         header.nextIndex = index + 1
