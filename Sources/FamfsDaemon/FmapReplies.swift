@@ -8,7 +8,7 @@ import SystemPackage
 ///
 /// Daemon-side rules (the caller's part): unknown node → ENOENT; unknown device index → EINVAL;
 /// `.meta/.superblock` is sent with file type 1 and one extent {0, 0, 2 MiB}, `.meta/.log` with
-/// file type 2 and {0, 0x200000, log_len} (see `superblockFmap` / `logFmap`).
+/// file type 2 and {0, 0x200000, log_len} (`superblockMeta` / `logMeta`).
 public enum FmapReplies {
     /// `fuse_famfs_file_type` values.
     public static let fileTypeRegular: UInt8 = FamfsFmapWire.FileType.regular.rawValue
@@ -58,16 +58,8 @@ public enum FmapReplies {
         return message
     }
 
-    /// GET_FMAP reply for `.meta/.superblock`: file type 1, one extent {dev 0, offset 0, 2 MiB}.
-    public static func superblockFmap(maxSize: UInt32) throws(Errno) -> [UInt8] {
-        try fmap(fileType: fileTypeSuperblock, meta: superblockMeta, maxSize: maxSize)
-    }
-
-    /// GET_FMAP reply for `.meta/.log`: file type 2, one extent {dev 0, 0x200000, log_len}.
-    public static func logFmap(logLength: UInt64, maxSize: UInt32) throws(Errno) -> [UInt8] {
-        try fmap(fileType: fileTypeLog, meta: logMeta(logLength: logLength), maxSize: maxSize)
-    }
-
+    /// The meta files' maps, as the reference's `.meta` shadow YAML describes them (flags 0,
+    /// mode 0444); `MetaNode` serves these.
     static let superblockMeta = FileMeta(
         path: ".meta/.superblock", size: Media.superblockRegionSize, mode: 0o444, uid: 0, gid: 0,
         fmap: .simple([SimpleExtent(offset: 0, length: Media.superblockRegionSize)]), flags: 0)
