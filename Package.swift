@@ -21,6 +21,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "FamfsFormat"),
+        // C for what Swift cannot express: the FUSE part (device clone ioctl, SCM_RIGHTS) and the
+        // famfs part (CPU cache maintenance, the 16-byte log header store, system calls Glibc hides).
+        .target(name: "CFuseShims"),
         .target(name: "CFamfsShims"),
         .target(
             name: "FamfsCore",
@@ -38,7 +41,7 @@ let package = Package(
         .target(
             name: "FuseProtocol",
             dependencies: [
-                "CFamfsShims",
+                "CFuseShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -3,8 +3,8 @@ import FuseProtocol
 import SystemPackage
 
 /// Reply payloads of the famfs FUSE opcodes FUSE_GET_FMAP (54) and FUSE_GET_DAXDEV (55), in the
-/// wire format of the famfs kernel patches (reference §5.4, addendum §C.5). Pure functions: the
-/// daemon's `getFmap`/`getDaxdev` hooks find the file or device and call these.
+/// wire format of the famfs kernel patches (`FamfsFmapWire`). Pure functions: the daemon's
+/// `getFmap`/`getDaxdev` (FmapHooks.swift) find the file or device and call these.
 ///
 /// Daemon-side rules (the caller's part): unknown node → ENOENT; unknown device index → EINVAL;
 /// `.meta/.superblock` is sent with file type 1 and one extent {0, 0, 2 MiB}, `.meta/.log` with
@@ -21,40 +21,41 @@ public enum FmapReplies {
     /// (`nextents` = 1) + one `fuse_famfs_iext` (`ie_nbytes` = file size, as famfs_fused sends) +
     /// `nstrips` simple extents. `fmap_size` (header offset 12) is always the full message size.
     ///
+    /// Only maps the famfs kernel takes are sent (`famfs_fuse_meta_alloc`): `Fmap.validate`
+    /// with the kernel's 2 MiB alignment and the device size (when given), at most
+    /// `FamfsFmapWire.maxExtents` extents and `maxStrips` strips, a non-empty file for an
+    /// interleaved map; anything else is EIO, since the kernel would refuse it less helpfully and
+    /// the daemon never hands out a range outside the device.
+    ///
     /// When the full message is larger than `maxSize` (the kernel's buffer), only the 32-byte
     /// header is returned, with the true `nextents` and `fmap_size`: a truncated extent list
     /// would be a wrong map, and an error would give the kernel no hint, while the header tells
-    /// a kernel that understands `fmap_size` exactly how big a buffer to retry with (addendum
-    /// §C.5); an older kernel sees a message shorter than header + one extent and rejects it.
-    /// `maxSize` smaller than the header itself → ERANGE (as for getxattr).
-    ///
-    /// If `deviceSize` is given, a map reaching past it is refused with EIO: the daemon never
-    /// hands out a range outside the device (DESIGN.md §3).
-    public static func fmap(fileType: UInt8, meta: FileMeta, maxSize: UInt32,
+    /// a kernel that understands `fmap_size` exactly how big a buffer to retry with; an older
+    /// kernel sees a message shorter than header + one extent and rejects it. `maxSize` smaller
+    /// than the header itself → ERANGE (as for getxattr).
+    public static func fmap(fileType: UInt8, meta: FileMeta, maxSize: Int,
                             deviceSize: UInt64? = nil) throws(Errno) -> [UInt8] {
-        guard Int(maxSize) >= FamfsFmapHeader.size else { throw .outOfRange }
-        if let deviceSize {
-            for e in meta.fmap.extents {
-                let (end, overflow) = e.offset.addingReportingOverflow(e.length)
-                guard !overflow, end <= deviceSize else { throw .ioError }
-            }
+        guard maxSize >= FamfsFmapHeader.size else { throw .outOfRange }
+        do {
+            try meta.validate(deviceSize: deviceSize ?? .max, alignment: FamfsFmapWire.alignment)
+        } catch {
+            throw .ioError
         }
         let message: [UInt8]
         switch meta.fmap {
         case .simple(let extents):
-            guard !extents.isEmpty else { throw .invalidArgument }
+            guard extents.count <= FamfsFmapWire.maxExtents else { throw .ioError }
             message = FamfsFmapWire.simpleMessage(fileType: fileType, fileSize: meta.size,
-                                                  extents: try extents.map(wire))
+                                                  extents: extents.map(wire))
         case .interleaved(let ie):
-            guard !ie.strips.isEmpty, ie.chunkSize > 0, let chunk = UInt32(exactly: ie.chunkSize) else {
-                throw .invalidArgument
-            }
+            guard ie.strips.count <= FamfsFmapWire.maxStrips, meta.size > 0,
+                  let chunk = UInt32(exactly: ie.chunkSize) else { throw .ioError }
             message = FamfsFmapWire.interleavedMessage(
                 fileType: fileType, fileSize: meta.size,
                 iext: FamfsInterleavedExt(nstrips: UInt32(ie.strips.count), chunkSize: chunk, nbytes: meta.size),
-                strips: try ie.strips.map(wire))
+                strips: ie.strips.map(wire))
         }
-        guard message.count <= Int(maxSize) else { return Array(message[0..<FamfsFmapHeader.size]) }
+        guard message.count <= maxSize else { return Array(message[0..<FamfsFmapHeader.size]) }
         return message
     }
 
@@ -79,15 +80,8 @@ public enum FmapReplies {
         return out.encoded()
     }
 
-    /// `fuse_getxattr_in.size` of a GET_FMAP request: the largest reply the kernel accepts.
-    /// The struct is {u32 size; u32 padding}; only `size` is needed, so 4 bytes suffice.
-    public static func parseGetFmapMaxSize(payload: UnsafeRawBufferPointer) throws(Errno) -> UInt32 {
-        guard payload.count >= 4 else { throw .invalidArgument }
-        return UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-    }
-
-    private static func wire(_ e: SimpleExtent) throws(Errno) -> FamfsSimpleExt {
-        guard let dev = UInt32(exactly: e.devIndex) else { throw .invalidArgument }
-        return FamfsSimpleExt(devIndex: dev, offset: e.offset, length: e.length)
+    /// A validated extent (device index 0) in its wire form.
+    private static func wire(_ e: SimpleExtent) -> FamfsSimpleExt {
+        FamfsSimpleExt(devIndex: UInt32(truncatingIfNeeded: e.devIndex), offset: e.offset, length: e.length)
     }
 }

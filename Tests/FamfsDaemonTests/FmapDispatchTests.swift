@@ -35,13 +35,16 @@ struct FmapDispatchTests {
         guard answer.count > 16, answer[4] == 0 else { throw CoreError.invalidArgument("INIT failed") }
     }
 
-    /// fuse_in_header (40) + fuse_getxattr_in {size, padding}.
-    func request(opcode: UInt32, nodeid: UInt64, size: UInt32 = 4096) -> [UInt8] {
+    /// A request exactly as the famfs kernel sends GET_FMAP and GET_DAXDEV (`fs/fuse/famfs.c`:
+    /// `in_numargs = 0`): the 40-byte fuse_in_header alone, nodeid = the inode (GET_FMAP) or the
+    /// device index (GET_DAXDEV). With `size`, the first patches' shape: + fuse_getxattr_in
+    /// {size, padding}.
+    func request(opcode: UInt32, nodeid: UInt64, size: UInt32? = nil) -> [UInt8] {
         var b: [UInt8] = []
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
-        u32(48); u32(opcode); u64(77); u64(nodeid); u32(0); u32(0); u32(0); u32(0)
-        u32(size); u32(0)
+        u32(size == nil ? 40 : 48); u32(opcode); u64(77); u64(nodeid); u32(0); u32(0); u32(0); u32(0)
+        if let size { u32(size); u32(0) }
         return b
     }
 
@@ -99,6 +102,22 @@ struct FmapDispatchTests {
             00 00 80 00 00 00 00 00   00 00 00 00 00 00 00 00
             00 00 00 00  00 00 00 00  00 00 20 00 00 00 00 00  00 00 80 00 00 00 00 00
             """))
+    }
+
+    @Test("the first patches' shape (fuse_getxattr_in with the buffer size) gets the same bytes")
+    func explicitSize() {
+        #expect(reply(request(opcode: 54, nodeid: simple.id, size: 32768)) == reply(request(opcode: 54, nodeid: simple.id)))
+        #expect(reply(request(opcode: 54, nodeid: 3, size: 56)) == reply(request(opcode: 54, nodeid: 3)))
+    }
+
+    @Test("every reply fits the kernel's one-page buffer and its limits (1 to 32 extents, 2 MiB aligned)")
+    func withinKernelLimits() {
+        for node in [simple.id, striped.id, 3, 4] {
+            let r = reply(request(opcode: 54, nodeid: node))
+            #expect(r.count > 16 + 32 && r.count <= 16 + 4096 && r[4] == 0)
+            let nextents = r[16 + 8]
+            #expect(nextents >= 1 && nextents <= 32)
+        }
     }
 
     @Test("an unknown node is ENOENT, a directory EISDIR, a small buffer gets the header alone")

@@ -177,12 +177,24 @@ final class HelloFileSystem: FuseFileSystem, @unchecked Sendable {
         state.withLock { $0.flocks.append(lock.type) }
     }
 
-    func getFmap(node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] {
-        [0xF0, UInt8(truncatingIfNeeded: node.rawValue)]
+    func unknownOperation(opcode: UInt32, node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] {
+        guard opcode == 55 || opcode == 54 else { throw .noFunction }
+        return [0xDA, UInt8(truncatingIfNeeded: opcode), UInt8(truncatingIfNeeded: node.rawValue), UInt8(payload.count)]
+    }
+}
+
+/// Hello with the DAX-fmap extension: GET_FMAP answers 0xF0, the node and the reply limit's
+/// high byte (or `fmapReplySize` bytes, to test the limit); GET_DAXDEV answers 0xDA and the index.
+final class HelloFmapFileSystem: FuseFmapFileSystem, @unchecked Sendable {
+    let fmapReplySize: Int?
+    init(fmapReplySize: Int? = nil) { self.fmapReplySize = fmapReplySize }
+
+    func getFmap(node: NodeID, limit: Int, context: RequestContext) throws(Errno) -> [UInt8] {
+        if let fmapReplySize { return [UInt8](repeating: 0xF0, count: fmapReplySize) }
+        return [0xF0, UInt8(truncatingIfNeeded: node.rawValue), UInt8(truncatingIfNeeded: limit >> 8)]
     }
 
-    func unknownOperation(opcode: UInt32, node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] {
-        guard opcode == 55 else { throw .noFunction }
-        return [0xDA, UInt8(truncatingIfNeeded: node.rawValue), UInt8(payload.count)]
+    func getDaxdev(index: UInt64, context: RequestContext) throws(Errno) -> [UInt8] {
+        [0xDA, UInt8(truncatingIfNeeded: index)]
     }
 }

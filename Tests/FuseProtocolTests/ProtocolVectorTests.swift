@@ -210,14 +210,36 @@ struct ProtocolVectorTests {
         #expect(Array(fs.storage[0..<5]) == Array("Yo!lo".utf8))
     }
 
-    @Test("opcodes 54 and 55 reach the file system's famfs hooks")
-    func famfsOpcodes() throws {
-        let handler = initializedHandler()
+    @Test("GET_FMAP as the famfs kernel sends it (no in-arg) gets a reply of up to 4096 bytes")
+    func getFmapKernelShape() throws {
+        let handler = initializedHandler(HelloFmapFileSystem())
+        // fuse_get_fmap: in_numargs = 0, one variable out arg of FMAP_BUFSIZE (4096 = 0x1000).
         let fmap = try #require(send(handler, request(54, node: 2)))
-        #expect(fmap == outHeader(length: 18) + [0xF0, 2])
-        // GET_DAXDEV: the index travels in nodeid; default routes to unknownOperation.
-        let dax = try #require(send(handler, request(55, node: 3, body: [9, 9, 9, 9, 9, 9, 9, 9])))
-        #expect(dax == outHeader(length: 19) + [0xDA, 3, 8])
+        #expect(fmap == outHeader(length: 19) + [0xF0, 2, 0x10])
+        // The first patches' fuse_getxattr_in {size 0x8000, padding}: size is the limit.
+        #expect(send(handler, request(54, node: 2, body: le32(0x8000) + le32(0))) == outHeader(length: 19) + [0xF0, 2, 0x80])
+        // Three bytes are neither shape.
+        #expect(send(handler, request(54, node: 2, body: [1, 2, 3])) == outHeader(length: 16, error: -EINVAL))
+    }
+
+    @Test("a GET_FMAP reply longer than the kernel's buffer never reaches the kernel (ERANGE)")
+    func getFmapLimit() throws {
+        #expect(send(initializedHandler(HelloFmapFileSystem(fmapReplySize: 4096)), request(54, node: 2))?.count == 16 + 4096)
+        #expect(send(initializedHandler(HelloFmapFileSystem(fmapReplySize: 4097)), request(54, node: 2))
+                == outHeader(length: 16, error: -ERANGE))
+    }
+
+    @Test("GET_DAXDEV takes the index from the header's nodeid, with no in-arg")
+    func getDaxdevKernelShape() throws {
+        let handler = initializedHandler(HelloFmapFileSystem())
+        #expect(send(handler, request(55, node: 3)) == outHeader(length: 18) + [0xDA, 3])
+    }
+
+    @Test("a file system without the fmap extension gets opcodes 54 and 55 as unknown operations")
+    func fmapOpcodesWithoutExtension() throws {
+        let handler = initializedHandler()
+        #expect(send(handler, request(54, node: 2)) == outHeader(length: 20) + [0xDA, 54, 2, 0])
+        #expect(send(handler, request(55, node: 3, body: [9, 9, 9, 9])) == outHeader(length: 20) + [0xDA, 55, 3, 4])
     }
 
     @Test("SETLK with FUSE_LK_FLOCK reaches setlk as a flock")

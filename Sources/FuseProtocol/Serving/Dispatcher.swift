@@ -45,11 +45,8 @@ extension ProtocolHandler {
         case .setlkw: return try doSetlk(r, wait: true)
         case .fallocate: return try doFallocate(r)
         case .lseek: return try doLseek(r)
-        case .getFmap:
-            return .bytes(try fileSystem.getFmap(node: r.node, header: r.header, payload: r.body.bytes))
-        case .getDaxdev:
-            return .bytes(
-                try fileSystem.getDaxdev(index: r.header.nodeid, header: r.header, payload: r.body.bytes))
+        case .getFmap: return try doGetFmap(r)
+        case .getDaxdev: return try doGetDaxdev(r)
         case .bmap, .ioctl, .poll, .notifyReply, .copyFileRange, .copyFileRange64, .setupMapping,
             .removeMapping, .syncfs, .tmpfile, .statx:
             return .bytes(

@@ -86,10 +86,6 @@ public protocol FuseFileSystem: Sendable {
     /// answered (or answered with EINTR).
     func interrupt(unique: RequestID)
 
-    /// famfs FUSE_GET_FMAP (54). Default: `unknownOperation`.
-    func getFmap(node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8]
-    /// famfs FUSE_GET_DAXDEV (55); `index` is `fuse_in_header.nodeid`. Default: `unknownOperation`.
-    func getDaxdev(index: UInt64, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8]
     /// Any opcode the module does not decode itself: the reply payload bytes (after the out
     /// header), or an error.
     func unknownOperation(opcode: UInt32, node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8]
@@ -134,11 +130,5 @@ extension FuseFileSystem {
     public func getlk(node: NodeID, handle: FileHandleID, owner: UInt64, lock: FileLock, context: RequestContext) throws(Errno) -> FileLock { throw .noFunction }
     public func setlk(node: NodeID, handle: FileHandleID, owner: UInt64, lock: FileLock, wait: Bool, isFlock: Bool, context: RequestContext) throws(Errno) { throw .noFunction }
     public func interrupt(unique: RequestID) {}
-    public func getFmap(node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] {
-        try unknownOperation(opcode: Opcode.getFmap.rawValue, node: node, header: header, payload: payload)
-    }
-    public func getDaxdev(index: UInt64, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] {
-        try unknownOperation(opcode: Opcode.getDaxdev.rawValue, node: NodeID(index), header: header, payload: payload)
-    }
     public func unknownOperation(opcode: UInt32, node: NodeID, header: InHeader, payload: UnsafeRawBufferPointer) throws(Errno) -> [UInt8] { throw .noFunction }
 }

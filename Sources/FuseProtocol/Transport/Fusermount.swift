@@ -1,4 +1,4 @@
-import CFamfsShims
+import CFuseShims
 import Glibc
 
 /// The unprivileged path: `fusermount3` mounts and passes the /dev/fuse descriptor back over
@@ -16,7 +16,7 @@ enum Fusermount {
         _ = fcntl(ours, F_SETFD, FD_CLOEXEC)
         let status = run(["-o", options.fusermountOptions, "--", target], commFD: theirs)
         Sys.close(theirs)
-        let fd = famfs_fuse_receive_fd(ours)
+        let fd = fuse_shim_receive_fd(ours)
         guard fd >= 0 else {
             throw .fusermount(target: target, reason: "no descriptor received (exit status \(status))")
         }

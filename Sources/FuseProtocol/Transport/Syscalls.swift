@@ -1,4 +1,4 @@
-import CFamfsShims
+import CFuseShims
 import Glibc
 import SystemPackage
 
@@ -18,7 +18,7 @@ enum Sys {
     /// ioctl(FUSE_DEV_IOC_CLONE): a new /dev/fuse fd attached to `sessionFD`'s connection.
     static func cloneDevice(_ sessionFD: Int32) throws(Errno) -> Int32 {
         let fd = try openReadWrite("/dev/fuse")
-        guard famfs_fuse_dev_clone(fd, sessionFD) == 0 else {
+        guard fuse_shim_dev_clone(fd, sessionFD) == 0 else {
             let e = lastErrno()
             close(fd)
             throw e

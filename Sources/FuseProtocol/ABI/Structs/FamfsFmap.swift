@@ -1,15 +1,20 @@
 /// Wire shapes of the famfs FUSE messages (protocol 7.46 famfs additions, from the famfs kernel
-/// and libfuse patches, `include/uapi/linux/fuse.h`):
+/// and libfuse patches, `include/uapi/linux/fuse.h` and `fs/fuse/famfs.c`):
 ///
-/// - FUSE_GET_FMAP (54): request in-arg is `struct fuse_getxattr_in {u32 size; u32 padding}`
-///   (`size` = the largest reply the kernel accepts); the reply is a `fuse_famfs_fmap_header`
-///   followed by either `nextents` × `fuse_famfs_simple_ext`, or per interleaved extent one
-///   `fuse_famfs_iext` followed by `ie_nstrips` × `fuse_famfs_simple_ext`.
-/// - FUSE_GET_DAXDEV (55): the device index travels in `fuse_in_header.nodeid`; the reply is a
-///   `fuse_daxdev_out`.
+/// - FUSE_GET_FMAP (54): the kernel (`fuse_get_fmap`) sends **no in-arg** and a variable-size
+///   out buffer of one page (`kernelBufferSize`, 4096 bytes); the first patches sent a
+///   `struct fuse_getxattr_in {u32 size; u32 padding}` instead (`FamfsGetFmapIn`). The reply is
+///   a `fuse_famfs_fmap_header` followed by either `nextents` × `fuse_famfs_simple_ext`, or per
+///   interleaved extent one `fuse_famfs_iext` followed by `ie_nstrips` × `fuse_famfs_simple_ext`.
+///   The kernel (`famfs_fuse_meta_alloc`) takes 1 to `maxExtents` extents, 1 to `maxStrips`
+///   strips per interleaved extent, device index 0, offsets, lengths and chunk sizes aligned to
+///   `alignment` (PMD_SIZE), and maps that hold at least the file size.
+/// - FUSE_GET_DAXDEV (55): no in-arg; the device index travels in `fuse_in_header.nodeid`; the
+///   reply is a `fuse_daxdev_out`.
 ///
-/// Only byte layouts live here (this module knows nothing of famfs); the daemon decides what
-/// to put in them. All fields are little-endian, written through `WireWriter`.
+/// Only byte layouts and the kernel's limits live here (this module knows nothing of famfs);
+/// the daemon decides what to put in them. All fields are little-endian, written through
+/// `WireWriter`.
 public enum FamfsFmapWire {
     /// `FAMFS_FMAP_VERSION`.
     public static let version: UInt16 = 1
@@ -19,6 +24,15 @@ public enum FamfsFmapWire {
     public static let minMessageSize = FamfsFmapHeader.size + FamfsSimpleExt.size
     /// `DAXDEV_NAME_MAX`: the `name` field of `fuse_daxdev_out`, NUL included.
     public static let daxdevNameMax = 256
+    /// `FMAP_BUFSIZE` (PAGE_SIZE): the out buffer of the kernel's GET_FMAP.
+    public static let kernelBufferSize = 4096
+    /// `FUSE_FAMFS_MAX_EXTENTS`: most extents (simple or interleaved) in one message.
+    public static let maxExtents = 32
+    /// `FUSE_FAMFS_MAX_STRIPS`: most strips in one interleaved extent.
+    public static let maxStrips = 32
+    /// PMD_SIZE: what every extent offset, length and chunk size must be a multiple of
+    /// (`famfs_check_ext_alignment`).
+    public static let alignment: UInt64 = 0x20_0000
 
     /// `enum fuse_famfs_file_type`.
     public enum FileType: UInt8, Sendable {
@@ -75,7 +89,7 @@ public enum FamfsFmapWire {
 /// | 24 | u64 reserved1 |
 ///
 /// `fmap_size` is the later libfuse patches' name for offset 12: the total size of the whole
-/// message, so a kernel whose buffer was too small can retry with that size (addendum §C.5).
+/// message, so a kernel whose buffer was too small can retry with that size.
 /// Kernels that still call it `reserved0` ignore it.
 public struct FamfsFmapHeader: Equatable, Sendable {
     public static let size = 32
@@ -206,8 +220,20 @@ public struct FamfsDaxdevOut: Equatable, Sendable {
     }
 }
 
-/// `struct fuse_get_daxdev_in` (4 bytes): u32 daxdev_num. libfuse ignores it and takes the index
-/// from the header's nodeid; so do we, this is here for completeness.
+/// The GET_FMAP request body. The famfs kernel sends none (the reply may fill its one-page
+/// buffer); the first patches sent `struct fuse_getxattr_in {u32 size; u32 padding}`, whose
+/// `size` is the buffer. Only `size` is needed, so 4 bytes suffice.
+public enum FamfsGetFmapIn {
+    /// The largest reply the kernel accepts: `kernelBufferSize` for an empty body, else `size`.
+    /// A body of 1 to 3 bytes is neither shape (EINVAL).
+    static func replyLimit(_ body: WireReader) throws(RequestError) -> Int {
+        guard body.count > 0 else { return FamfsFmapWire.kernelBufferSize }
+        return Int(try body.u32(at: 0))
+    }
+}
+
+/// `struct fuse_get_daxdev_in` (4 bytes): u32 daxdev_num. The kernel sends no in-arg and puts
+/// the index in the header's nodeid (libfuse reads it from there); this is here for completeness.
 public struct FamfsGetDaxdevIn: Equatable, Sendable {
     public static let size = 4
     public var daxdevNum: UInt32

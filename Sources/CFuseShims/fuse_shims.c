@@ -7,21 +7,16 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#define FAMFS_FUSE_DEV_IOC_MAGIC 229
-#define FAMFS_FUSE_DEV_IOC_CLONE _IOR(FAMFS_FUSE_DEV_IOC_MAGIC, 0, uint32_t)
+#define FUSE_DEV_IOC_MAGIC 229
+#define FUSE_DEV_IOC_CLONE _IOR(FUSE_DEV_IOC_MAGIC, 0, uint32_t)
 
-int famfs_fuse_dev_clone(int newfd, int sessionfd)
+int fuse_shim_dev_clone(int newfd, int sessionfd)
 {
 	uint32_t master = (uint32_t)sessionfd;
-	return ioctl(newfd, FAMFS_FUSE_DEV_IOC_CLONE, &master);
+	return ioctl(newfd, FUSE_DEV_IOC_CLONE, &master);
 }
 
-unsigned long famfs_fuse_dev_ioc_clone_request(void)
-{
-	return (unsigned long)FAMFS_FUSE_DEV_IOC_CLONE;
-}
-
-int famfs_fuse_receive_fd(int sock)
+int fuse_shim_receive_fd(int sock)
 {
 	char byte = 0;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };

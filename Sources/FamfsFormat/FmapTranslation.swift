@@ -1,4 +1,3 @@
-import FamfsFormat
 
 /// A piece of a file's bytes on the device.
 public struct DeviceRange: Equatable, Sendable {
@@ -12,7 +11,7 @@ public struct DeviceRange: Equatable, Sendable {
 
 extension Fmap {
     /// Device ranges holding file bytes `[offset, offset+length)`, in file order; the math of the
-    /// famfs kernel (`famfs_interleave_fileofs_to_daxofs`, addendum §A). Stops at the end of the map.
+    /// famfs kernel (`famfs_fileofs_to_daxofs` and `famfs_interleave_fileofs_to_daxofs` in `fs/fuse/famfs.c`). Stops at the end of the map.
     public func deviceRanges(offset: UInt64, length: UInt64) -> [DeviceRange] {
         var out: [DeviceRange] = []
         var off = offset
@@ -52,13 +51,21 @@ extension Fmap {
         return out
     }
 
-    /// How many file bytes the map can hold (interleaved: whole stripes only).
+    /// How many file bytes the map can hold (interleaved: whole stripes only). Saturates
+    /// instead of overflowing on maps that `validate` would refuse.
     public var capacity: UInt64 {
         switch self {
-        case .simple(let e): return e.reduce(0) { $0 + $1.length }
+        case .simple(let e):
+            return e.reduce(0) { sum, x in
+                let (total, overflow) = sum.addingReportingOverflow(x.length)
+                return overflow ? .max : total
+            }
         case .interleaved(let ie):
+            guard ie.chunkSize > 0 else { return 0 }
             let minStrip = ie.strips.map(\.length).min() ?? 0
-            return (minStrip / ie.chunkSize) * ie.chunkSize * UInt64(ie.strips.count)
+            let (total, overflow) = ((minStrip / ie.chunkSize) * ie.chunkSize)
+                .multipliedReportingOverflow(by: UInt64(ie.strips.count))
+            return overflow ? .max : total
         }
     }
 }

@@ -149,12 +149,25 @@ struct FmapReplyTests {
         #expect(throws: Errno.invalidArgument) { try FmapReplies.daxdev(name: "/dev/dax\u{0}0") }
     }
 
-    @Test("GET_FMAP request: fuse_getxattr_in.size")
-    func maxSize() throws {
-        let payload = hex("00 80 00 00", "00 00 00 00")  // size 32768, padding
-        #expect(try payload.withUnsafeBytes { b throws(Errno) in try FmapReplies.parseGetFmapMaxSize(payload: b) } == 32768)
-        #expect(throws: Errno.invalidArgument) {
-            try [UInt8](repeating: 0, count: 3).withUnsafeBytes { b throws(Errno) in try FmapReplies.parseGetFmapMaxSize(payload: b) }
+    @Test("maps the famfs kernel would refuse are EIO: not 2 MiB aligned, more than 32 strips' worth, an empty striped file")
+    func outsideKernelLimits() throws {
+        func attempt(_ fmap: Fmap, size: UInt64 = 4096) -> Bool {
+            let meta = FileMeta(path: "k", size: size, mode: 0o644, uid: 0, gid: 0, fmap: fmap)
+            do { _ = try FmapReplies.fmap(fileType: 0, meta: meta, maxSize: 4096); return false } catch {
+                return error == .ioError
+            }
         }
+        #expect(attempt(.simple([SimpleExtent(offset: 0x40_1000, length: 2 * MiB)])))
+        #expect(attempt(.simple([SimpleExtent(offset: 0x40_0000, length: 4096)])))
+        #expect(attempt(.simple([])))
+        #expect(attempt(.simple([SimpleExtent(devIndex: 1, offset: 0x40_0000, length: 2 * MiB)])))
+        #expect(attempt(.interleaved(InterleavedExtent(chunkSize: 4096, strips: [SimpleExtent(offset: 0x40_0000, length: 2 * MiB)]))))
+        #expect(attempt(.interleaved(InterleavedExtent(chunkSize: 2 * MiB, strips: [SimpleExtent(offset: 0x40_0000, length: 2 * MiB)])), size: 0))
+        let many = (0..<17).map { SimpleExtent(offset: UInt64($0 + 1) * 2 * MiB, length: 2 * MiB) }
+        #expect(attempt(.interleaved(InterleavedExtent(chunkSize: 2 * MiB, strips: many))))
+        #expect(attempt(.simple(many)))
+        // A file smaller than its map is fine; a file larger than its map is not.
+        #expect(!attempt(.simple([SimpleExtent(offset: 0x40_0000, length: 2 * MiB)]), size: 1))
+        #expect(attempt(.simple([SimpleExtent(offset: 0x40_0000, length: 2 * MiB)]), size: 2 * MiB + 1))
     }
 }

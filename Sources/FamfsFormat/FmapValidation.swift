@@ -1,0 +1,90 @@
+/// Why a file's map cannot be used on a device. Each case names the extent (or strip) at fault;
+/// the descriptions are the one-line reasons the programs print.
+public enum FmapError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noExtents
+    case tooManyExtents(count: Int, limit: Int, strips: Bool)
+    case otherDevice(extent: String, devIndex: UInt64)
+    case emptyExtent(extent: String)
+    case unaligned(extent: String, offset: UInt64, length: UInt64, alignment: UInt64)
+    case pastDevice(extent: String, offset: UInt64, length: UInt64, deviceSize: UInt64)
+    case inReservedArea(extent: String, offset: UInt64, dataStart: UInt64)
+    case badChunkSize(chunkSize: UInt64, alignment: UInt64)
+    case sizeExceedsMap(size: UInt64, capacity: UInt64)
+
+    public var description: String {
+        switch self {
+        case .noExtents:
+            return "no extents"
+        case let .tooManyExtents(count, limit, strips):
+            return "\(count) \(strips ? "strips" : "extents"), more than the \(limit) a map holds"
+        case let .otherDevice(what, devIndex):
+            return "\(what) is on device index \(devIndex); only device 0 exists"
+        case let .emptyExtent(what):
+            return "\(what) is empty"
+        case let .unaligned(what, offset, length, alignment):
+            return "\(what) (offset \(hex(offset)), length \(hex(length))) is not aligned to \(hex(alignment))"
+        case let .pastDevice(what, offset, length, deviceSize):
+            return "\(what) (offset \(hex(offset)), length \(hex(length))) ends past the device (\(hex(deviceSize)) bytes)"
+        case let .inReservedArea(what, offset, dataStart):
+            return "\(what) (offset \(hex(offset))) lies in the superblock and log area below \(hex(dataStart))"
+        case let .badChunkSize(chunk, alignment):
+            return "chunk size \(hex(chunk)) is not a non-zero multiple of \(hex(alignment))"
+        case let .sizeExceedsMap(size, capacity):
+            return "file size \(size) exceeds the \(capacity) bytes its map holds"
+        }
+    }
+}
+
+private func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+
+extension Fmap {
+    /// The one check that a map may be used on a device of `deviceSize` bytes: 1 to 16 extents
+    /// (or strips) on device 0, none empty, each offset and length a multiple of `alignment`
+    /// (the allocation unit; the famfs kernel takes only 2 MiB), each inside the device and at
+    /// or above `dataStart` (the superblock and log live below it), and an interleaved chunk
+    /// size that is a multiple of `alignment`. No arithmetic here can overflow.
+    ///
+    /// The log replay, the allocator's collision check, the mapping library, the GET_FMAP
+    /// replies and the daemon's data path all ask this one function.
+    public func validate(deviceSize: UInt64, alignment: UInt64, dataStart: UInt64 = 0) throws(FmapError) {
+        let unit = max(alignment, 1)
+        let isStrip: Bool
+        switch self {
+        case .simple(let extents):
+            isStrip = false
+            guard !extents.isEmpty else { throw .noExtents }
+            guard extents.count <= Media.maxSimpleExtents else {
+                throw .tooManyExtents(count: extents.count, limit: Media.maxSimpleExtents, strips: false)
+            }
+        case .interleaved(let ie):
+            isStrip = true
+            guard !ie.strips.isEmpty else { throw .noExtents }
+            guard ie.strips.count <= Media.maxStrips else {
+                throw .tooManyExtents(count: ie.strips.count, limit: Media.maxStrips, strips: true)
+            }
+        }
+        for (i, e) in extents.enumerated() {
+            let what = isStrip ? "strip \(i)" : "extent \(i)"
+            guard e.devIndex == 0 else { throw .otherDevice(extent: what, devIndex: e.devIndex) }
+            guard e.length > 0 else { throw .emptyExtent(extent: what) }
+            guard e.offset % unit == 0, e.length % unit == 0 else {
+                throw .unaligned(extent: what, offset: e.offset, length: e.length, alignment: unit)
+            }
+            guard e.offset <= deviceSize, e.length <= deviceSize - e.offset else {
+                throw .pastDevice(extent: what, offset: e.offset, length: e.length, deviceSize: deviceSize)
+            }
+            guard e.offset >= dataStart else { throw .inReservedArea(extent: what, offset: e.offset, dataStart: dataStart) }
+        }
+        if case .interleaved(let ie) = self, ie.chunkSize == 0 || ie.chunkSize % unit != 0 {
+            throw .badChunkSize(chunkSize: ie.chunkSize, alignment: unit)
+        }
+    }
+}
+
+extension FileMeta {
+    /// `Fmap.validate`, and the file's size fits the bytes its map can place.
+    public func validate(deviceSize: UInt64, alignment: UInt64, dataStart: UInt64 = 0) throws(FmapError) {
+        try fmap.validate(deviceSize: deviceSize, alignment: alignment, dataStart: dataStart)
+        guard size <= fmap.capacity else { throw .sizeExceedsMap(size: size, capacity: fmap.capacity) }
+    }
+}
