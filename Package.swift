@@ -21,6 +21,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "FamfsFormat"),
+        // getopt-compatible command lines, help, man pages and completions (standard library only).
+        .target(name: "FamfsCommandLine"),
         // C for what Swift cannot express: the FUSE part (device clone ioctl, SCM_RIGHTS) and the
         // famfs part (CPU cache maintenance, the 16-byte log header store, system calls Glibc hides).
         .target(name: "CFuseShims"),
@@ -71,6 +73,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
+        // glibc's getopt_long, which the command-line tests check the parser against.
+        .target(name: "CGetoptOracle", path: "Tests/CGetoptOracle"),
+        .testTarget(name: "FamfsCommandLineTests", dependencies: ["FamfsCommandLine", "CGetoptOracle"]),
         .testTarget(name: "FamfsCoreTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(
             name: "FuseProtocolTests",
