@@ -40,6 +40,8 @@ let package = Package(
                 "FamfsFormat", "FamfsCore", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
+        // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
+        .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap", "CFamfsShims"]),
         .target(
             name: "FuseProtocol",
             dependencies: [
@@ -86,6 +88,9 @@ let package = Package(
                 "FamfsFormat", "FamfsCore", "FamfsMap", "FamfsDaemon", "FuseProtocol",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
+        .testTarget(
+            name: "FamfsQueueTests",
+            dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap", "FamfsQueue"]),
         // Runs the built programs (mkfs.famfs, famfs, famfs-bench) as a user would.
         .testTarget(name: "ProgramTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(

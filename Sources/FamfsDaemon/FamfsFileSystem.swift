@@ -24,6 +24,8 @@ public final class FamfsFileSystem: FuseFileSystem {
     let controlName = Mutex<String?>(nil)
     /// Client mounts refuse writes unless the mount asks otherwise.
     let readOnly: Bool
+    /// Modes set by chmod on this host (node id → permission bits); never logged (see setattr).
+    let modeOverrides = Mutex<[UInt64: UInt32]>([:])
 
     public init(volume: FamfsVolume, options: DaemonOptions, logger: Logger) {
         self.volume = volume
@@ -44,7 +46,9 @@ public final class FamfsFileSystem: FuseFileSystem {
     func view(_ id: UInt64) -> NodeView? {
         if let meta = MetaNode(rawValue: id) { return NodeView(meta: meta, superblock: volume.superblock) }
         guard let node = volume.node(id) else { return nil }
-        return NodeView(node: node, subdirectories: node.subdirectoryCount + (id == Namespace.rootID ? 1 : 0))
+        var v = NodeView(node: node, subdirectories: node.subdirectoryCount + (id == Namespace.rootID ? 1 : 0))
+        if let mode = modeOverrides.withLock({ $0[id] }) { v.mode = mode }
+        return v
     }
 
     func entry(_ v: NodeView) -> Entry {

@@ -41,17 +41,27 @@ extension FamfsFileSystem {
     public func fallocate(node: NodeID, handle: FileHandleID, offset: UInt64, length: UInt64, mode: UInt32, context: RequestContext) throws(Errno) { throw refusal }
     public func readlink(node: NodeID, context: RequestContext) throws(Errno) -> [UInt8] { throw .invalidArgument }
 
-    /// Size, mode and owner come from the log and cannot change; time updates (touch) are
-    /// accepted and ignored because famfs keeps no times.
+    /// Size and owner come from the log and cannot change. A mode change (chmod) is kept by this
+    /// host's daemon only and lasts until unmount, as the reference's kernel keeps it in the
+    /// in-memory inode: `pcq --setperm` gives each host its side of a queue that way. Time
+    /// updates (touch) are accepted and ignored because famfs keeps no times.
     public func setattr(node: NodeID, changes: SetattrRequest, context: RequestContext) throws(Errno) -> AttrReply {
-        guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
-        let fixed: SetattrValid = [.size, .mode, .uid, .gid]
+        guard var v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
+        let fixed: SetattrValid = [.size, .uid, .gid]
         if !changes.valid.intersection(fixed).isEmpty {
             if changes.valid.contains(.size) && !v.isDirectory && changes.size == v.size {
                 // ftruncate to the current size changes nothing.
             } else {
                 throw readOnly ? .readOnlyFileSystem : .notPermitted
             }
+        }
+        if changes.valid.contains(.mode) {
+            guard MetaNode(rawValue: v.id) == nil else { throw .notPermitted }
+            guard !readOnly else { throw .readOnlyFileSystem }
+            guard context.uid == 0 || context.uid == v.uid else { throw .notPermitted }
+            let mode = changes.mode & 0o7777
+            modeOverrides.withLock { $0[v.id] = mode }
+            v.mode = mode
         }
         return AttrReply(attr: v.attr(time: startTime, stripWrite: readOnly), timeout: timeout)
     }
