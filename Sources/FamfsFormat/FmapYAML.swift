@@ -1,10 +1,12 @@
 /// The fmap YAML of the reference's shadow files (`famfs_emit_file_yaml`, reference §5.3): what
-/// `user.famfs.fmap` returns and what `famfs getmap` can print. Emitted byte-exact; parsed
-/// strictly (unknown file keys and count mismatches are errors, as in the reference).
+/// `user.famfs.fmap` returns and what `famfs getmap` can print. Emitted byte-exact, the path
+/// quoted as libyaml quotes it; parsed strictly (unknown file keys and count mismatches are
+/// errors, as in the reference).
 public enum FmapYAML {
     public static func emit(_ f: FileMeta) -> String {
         var s = "---\nfile:\n"
-        s += "  path: \(f.path)\n"
+        // "  path:" leaves libyaml at column 7; a folded value continues at indent 4.
+        s += "  path:" + YAMLScalarWriter.value(f.path, column: 7, indent: 4) + "\n"
         s += "  size: \(f.size)\n"
         s += "  flags: \(f.flags)\n"
         s += "  mode: 0\(String(f.mode, radix: 8))\n"
@@ -116,93 +118,5 @@ public enum FmapYAML {
             throw .yaml(line: items[0].line, reason: "nstrips \(nstrips) but \(strips.count) strips listed")
         }
         return .interleaved(InterleavedExtent(chunkSize: chunk, strips: strips))
-    }
-}
-
-/// Just enough block-style YAML for fmap files and `.alloc.cfg`: mappings, sequences of mappings
-/// (at the parent's indentation or deeper), plain scalars, `---`/`...` markers, `#` comments.
-public enum MiniYAML {
-    public struct Line { var indent: Int; var text: Substring; var number: Int }
-    public indirect enum Value { case scalar(String), map([(key: String, node: Node)]), seq([Node]) }
-    public struct Node {
-        public var value: Value
-        public var line: Int
-        public func scalar() throws(FormatError) -> String {
-            guard case .scalar(let s) = value else { throw .yaml(line: line, reason: "expected a scalar") }
-            return s
-        }
-        /// `strtoull(v, 0, 0)` rules: 0x hex, leading-0 octal, else decimal.
-        public func number() throws(FormatError) -> UInt64 {
-            let s = try scalar()
-            guard let v = MiniYAML.parseNumber(s) else { throw .yaml(line: line, reason: "'\(s)' is not a number") }
-            return v
-        }
-    }
-
-    public static func parseNumber(_ s: String) -> UInt64? {
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { return UInt64(s.dropFirst(2), radix: 16) }
-        if s.count > 1 && s.hasPrefix("0") { return UInt64(s.dropFirst(), radix: 8) }
-        return UInt64(s)
-    }
-
-    public static func lines(_ text: String) -> [Line] {
-        var out: [Line] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var t = raw
-            while let last = t.last, last == " " || last == "\t" || last == "\r" { t = t.dropLast() }
-            let indent = t.prefix { $0 == " " }.count
-            let body = t.dropFirst(indent)
-            if body.isEmpty || body.hasPrefix("#") { continue }
-            out.append(Line(indent: indent, text: body, number: i + 1))
-        }
-        return out
-    }
-
-    /// Parses one document (between optional `---` and `...`).
-    public static func document(_ lines: inout [Line]) throws(FormatError) -> Node? {
-        var i = 0
-        if i < lines.count, lines[i].text == "---" { i += 1 }
-        guard i < lines.count else { return nil }
-        let node = try block(&lines, &i, indent: lines[i].indent)
-        if i < lines.count, lines[i].text == "..." { i += 1 }
-        guard i == lines.count else { throw .yaml(line: lines[i].number, reason: "unexpected content '\(lines[i].text)'") }
-        return node
-    }
-
-    static func block(_ lines: inout [Line], _ i: inout Int, indent: Int) throws(FormatError) -> Node {
-        let first = lines[i]
-        if first.text.hasPrefix("- ") || first.text == "-" {
-            var items: [Node] = []
-            while i < lines.count, lines[i].indent == indent, lines[i].text.hasPrefix("- ") {
-                // Turn "- key: v" into a mapping line two columns deeper.
-                lines[i].text = lines[i].text.dropFirst(2)
-                lines[i].indent += 2
-                items.append(try block(&lines, &i, indent: indent + 2))
-            }
-            return Node(value: .seq(items), line: first.number)
-        }
-        var pairs: [(key: String, node: Node)] = []
-        while i < lines.count, lines[i].indent == indent, !lines[i].text.hasPrefix("- "), lines[i].text != "..." {
-            let line = lines[i]
-            guard let colon = line.text.firstIndex(of: ":") else {
-                throw .yaml(line: line.number, reason: "expected 'key: value'")
-            }
-            let key = String(line.text[..<colon])
-            let rest = line.text[line.text.index(after: colon)...].drop { $0 == " " }
-            i += 1
-            if !rest.isEmpty {
-                pairs.append((key, Node(value: .scalar(String(rest)), line: line.number)))
-                continue
-            }
-            guard i < lines.count, lines[i].text != "...",
-                  lines[i].indent > indent || (lines[i].indent == indent && lines[i].text.hasPrefix("- ")) else {
-                throw .yaml(line: line.number, reason: "'\(key)' has no value")
-            }
-            pairs.append((key, try block(&lines, &i, indent: lines[i].indent)))
-        }
-        if i < lines.count, lines[i].indent > indent {
-            throw .yaml(line: lines[i].number, reason: "bad indentation")
-        }
-        return Node(value: .map(pairs), line: first.number)
     }
 }
