@@ -13,5 +13,10 @@ public struct DaemonOptions: Sendable {
     public var allowOther = true
     /// `default_permissions`: the kernel checks mode bits.
     public var defaultPermissions = true
+    /// Mount read-only (`mount -o ro`): the kernel refuses every write, on the master too.
+    public var readOnlyMount = false
+    /// Where the status socket and the mount record go instead of the runtime directory
+    /// (`famfs mount -S`, the original's shadow path; `<shadow>/sock` as there).
+    public var shadowDirectory: String? = nil
     public init() {}
 }

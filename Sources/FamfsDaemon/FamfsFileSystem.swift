@@ -22,16 +22,21 @@ public final class FamfsFileSystem: FuseFileSystem {
     let notifier = Mutex<Notifier?>(nil)
     /// The abstract socket name of the control channel (master mounts only).
     let controlName = Mutex<String?>(nil)
-    /// Client mounts refuse writes unless the mount asks otherwise.
+    /// The directory of the status socket (the `user.famfs.shadow` xattr).
+    let shadowDirectory = Mutex<String?>(nil)
+    /// Client mounts refuse writes unless the mount asks otherwise; `ro` mounts always do.
     let readOnly: Bool
     /// Modes set by chmod on this host (node id → permission bits); never logged (see setattr).
     let modeOverrides = Mutex<[UInt64: UInt32]>([:])
+    let diagnostics: DaemonDiagnostics
 
-    public init(volume: FamfsVolume, options: DaemonOptions, logger: Logger) {
+    public init(volume: FamfsVolume, options: DaemonOptions, logger: Logger,
+                diagnostics: DaemonDiagnostics = DaemonDiagnostics()) {
         self.volume = volume
         self.options = options
         self.logger = logger
-        self.readOnly = volume.role == .client && !options.clientWritable
+        self.diagnostics = diagnostics
+        self.readOnly = (volume.role == .client && !options.clientWritable) || options.readOnlyMount
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         startTime = FuseTime(seconds: UInt64(ts.tv_sec), nanoseconds: UInt32(ts.tv_nsec))
@@ -65,9 +70,11 @@ public final class FamfsFileSystem: FuseFileSystem {
     public func lookup(parent: NodeID, name: String, context: RequestContext) throws(Errno) -> Entry {
         // A miss may be a name another writer logged since the last refresh: look at the log
         // before answering. The miss is answered with ENOENT, which the kernel does not cache.
+        diagnostics.lookups.add(1, ordering: .relaxed)
         var id = childID(parent.rawValue, name)
         if id == nil, volume.refresh() > 0 { id = childID(parent.rawValue, name) }
         guard let id, let v = view(id) else {
+            diagnostics.lookupMisses.add(1, ordering: .relaxed)
             guard view(parent.rawValue)?.isDirectory == true else { throw view(parent.rawValue) == nil ? .noSuchFileOrDirectory : .notDirectory }
             throw .noSuchFileOrDirectory
         }
@@ -137,7 +144,9 @@ public final class FamfsFileSystem: FuseFileSystem {
         let slots = header?.slots ?? 0
         let used = header?.nextIndex ?? 0
         let bs: UInt64 = 4096
-        return StatfsReply(blocks: u.capacity / bs, blocksFree: u.free / bs, blocksAvailable: readOnly ? 0 : u.free / bs,
+        // A client (or an ro mount) shows the device's real free space: "Avail 0, 100 % used"
+        // would set off disk-full alerts, and writes are refused with EROFS anyway.
+        return StatfsReply(blocks: u.capacity / bs, blocksFree: u.free / bs, blocksAvailable: u.free / bs,
                            files: slots, filesFree: slots - min(used, slots), blockSize: UInt32(bs),
                            nameLength: UInt32(Media.maxPathLength), fragmentSize: UInt32(bs))
     }

@@ -25,8 +25,13 @@ final class LogFollower: Sendable {
             var seen = fs.volume.snapshot.nextIndex
             while !stopped.load(ordering: .relaxed) {
                 usleep(UInt32(interval * 1_000_000))
+                let problemsBefore = fs.volume.report.errorCount
                 fs.volume.refresh()
                 let snap = fs.volume.snapshot
+                if snap.report.errorCount > problemsBefore {
+                    fs.logger.error("log replay skipped entries", metadata: ["new_problems": "\(snap.report.errorCount - problemsBefore)",
+                                                                            "last": "\(snap.report.problems.last ?? "")"])
+                }
                 guard snap.nextIndex > seen else { continue }
                 invalidate(from: seen, to: snap.nextIndex, in: snap.namespace)
                 seen = snap.nextIndex

@@ -13,6 +13,8 @@ import Synchronization
 ///   system UUID: one machine may mount a device once per host identity) on every node;
 /// - `user.famfs.daemon_pid` (root): lets `famfs umount` wait for this daemon to exit;
 /// - `user.famfs.control` (root, master mounts): the control channel's socket name;
+/// - `user.famfs.shadow` (root directory): the directory holding the status socket `sock`,
+///   as the original's daemon names its shadow directory;
 /// - `user.famfs.invalidate` (files): reading it drops this host's cached pages of the file,
 ///   mapped ones included, so mappings through the mount see what other hosts wrote since
 ///   (`famfs flush` uses it);
@@ -29,6 +31,7 @@ extension FamfsFileSystem {
         static let refresh = "user.famfs.refresh"
         static let control = "user.famfs.control"
         static let invalidate = "user.famfs.invalidate"
+        static let shadow = "user.famfs.shadow"
     }
 
     public func getxattr(node: NodeID, name: String, context: RequestContext) throws(Errno) -> [UInt8] {
@@ -45,6 +48,9 @@ extension FamfsFileSystem {
         case XattrName.control where node == .root && context.uid == 0:
             guard let name = controlName.withLock({ $0 }) else { throw .noData }
             return Array(name.utf8)
+        case XattrName.shadow where node == .root:
+            guard let dir = shadowDirectory.withLock({ $0 }) else { throw .noData }
+            return Array(dir.utf8)
         case XattrName.invalidate where v.meta != nil:
             return Array((invalidatePageCache(of: node) ? "1" : "0").utf8)
         case XattrName.refresh where node == .root:
@@ -61,6 +67,7 @@ extension FamfsFileSystem {
         guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
         var names = [XattrName.device, XattrName.uuid, XattrName.role, XattrName.host]
         if v.meta != nil { names.insert(XattrName.fmap, at: 0) }
+        if node == .root && shadowDirectory.withLock({ $0 }) != nil { names.append(XattrName.shadow) }
         if node == .root && context.uid == 0 { names += [XattrName.pid, XattrName.control] }
         return names
     }

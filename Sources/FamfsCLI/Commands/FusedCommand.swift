@@ -18,7 +18,10 @@ public struct FusedCommand: ParsableCommand {
     @Flag(help: "Do not pass allow_other (only the mounting user may use the mount).") var noAllowOther = false
     @Flag(help: "Do not pass default_permissions (the daemon checks access itself).") var noDefaultPermissions = false
     @Flag(name: .shortAndLong, help: "Log debug messages to stderr.") var debug = false
-    @Option(help: "Append log messages to this file (default: syslog, or stderr with --debug).") var logFile: String?
+    @Option(help: "Append log messages to this file (default: syslog if /dev/log answers, else /run/famfs/famfs.log; stderr with --debug).") var logFile: String?
+    @Option(help: "Log level: debug, info, notice, warning, error, critical, or a syslog number 0-7 (default info).") var logLevel: String?
+    @Flag(help: "Mount read-only (the kernel refuses every write).") var readOnly = false
+    @Option(help: "Directory for the status socket 'sock' and the mount record (default: the runtime directory).") var shadow: String?
     @Option(help: "File descriptor on which to report readiness: 'ok' or an error line.") var readyFd: Int32?
     @Argument(help: "The mount point.") var mountPoint: String
 
@@ -30,18 +33,17 @@ public struct FusedCommand: ParsableCommand {
             throw ValidationError("--refresh-interval must be 0 to 3600 seconds")
         }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        if let logLevel, SyslogLevel.parse(logLevel) == nil {
+            throw ValidationError("--log-level takes debug, info, notice, warning, error, critical or 0-7")
+        }
+        if let shadow, !shadow.hasPrefix("/") { throw ValidationError("--shadow takes an absolute path") }
     }
 
     public func run() throws {
-        let logFD: Int32? = logFile.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
-        let debug = self.debug
-        LoggingSystem.bootstrap { label in
-            var h: any LogHandler
-            if let fd = logFD, fd >= 0 { h = FileLogHandler(fd: fd) } else if debug { h = StreamLogHandler.standardError(label: label) } else { h = SyslogLogHandler(label: label) }
-            h.logLevel = debug ? .debug : .info
-            return h
-        }
-        let logger = Logger(label: "famfs")
+        let diagnostics = DaemonDiagnostics(level: debug ? .debug : (logLevel.flatMap(SyslogLevel.parse) ?? .info))
+        let (sink, problem) = LogDestination.open(file: logFile, foreground: debug)
+        let logger = LogDestination.bootstrap(sink, diagnostics: diagnostics)
+        if let problem { logger.error("\(problem)") }
         var options = DaemonOptions()
         options.cacheTimeout = timeout
         options.refreshInterval = refreshInterval
@@ -49,8 +51,10 @@ public struct FusedCommand: ParsableCommand {
         options.clientWritable = clientWritable
         options.allowOther = !noAllowOther
         options.defaultPermissions = !noDefaultPermissions
+        options.readOnlyMount = readOnly
+        options.shadowDirectory = shadow
         var failed: String?
-        FamfsDaemon.run(device: device, mountPoint: mountPoint, options: options, logger: logger) { failure in
+        FamfsDaemon.run(device: device, mountPoint: mountPoint, options: options, logger: logger, diagnostics: diagnostics) { failure in
             let line = failure.map { "\($0)" } ?? "ok"
             if let fd = readyFd {
                 _ = (line + "\n").withCString { write(fd, $0, strlen($0)) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CFamfsShims
 import FamfsCore
+import FamfsDaemon
 import FamfsFormat
 import Foundation
 
@@ -20,13 +21,14 @@ struct MountCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Verbose.") var verbose = false
     @Flag(name: [.customShort("u"), .customLong("nouseraccess")], help: "Only the mounting user may use the mount (no allow_other).") var noUserAccess = false
     @Flag(name: [.customShort("p"), .customLong("nodefaultperm")], help: "Do not let the kernel check permissions (no default_permissions).") var noDefaultPerm = false
-    @Option(name: [.customShort("S"), .customLong("shadow")], help: "Accepted for compatibility; famfs in Swift keeps no shadow tree.") var shadow: String?
+    @Option(name: [.customShort("S"), .customLong("shadow")], help: "Directory for the daemon's status socket (<shadow>/sock, as the original); no shadow tree is kept.") var shadow: String?
     @Flag(name: [.customShort("M"), .customLong("set-daxmode")], help: "Accepted for compatibility (no device mode switching here).") var setDaxmode = false
     @Flag(name: [.customShort("m"), .customLong("mmap")], help: "Accepted for compatibility.") var mmapMode = false
     @Flag(name: [.customShort("r"), .customLong("read")], help: "Accepted for compatibility.") var readMode = false
     @Flag(name: [.customShort("w"), .customLong("client-writable")], help: "On a client host, allow writing file data.") var clientWritable = false
     @Option(help: "Seconds between log checks for new files (default 1; 0 = only on lookups).") var refreshInterval: Double = 1
-    @Option(help: "Daemon log file (default: syslog).") var logFile: String?
+    @Option(help: "Daemon log file (default: syslog if /dev/log answers, else /run/famfs/famfs.log).") var logFile: String?
+    @Option(help: "Daemon log level: debug, info, notice, warning, error, critical, or 0-7.") var logLevel: String?
     @Argument(help: "The famfs device.") var device: String
     @Argument(help: "The mount point.") var mountPoint: String
 
@@ -35,6 +37,8 @@ struct MountCommand: ParsableCommand {
         if timeout != nil && cache != nil { throw ValidationError("-t and --cache are mutually exclusive") }
         if let cache, !["always", "normal", "never"].contains(cache) { throw ValidationError("--cache takes always, normal or never") }
         if let timeout, !(timeout.isFinite && timeout >= 0 && timeout <= 1e9) { throw ValidationError("-t takes 0 to 1e9 seconds") }
+        if let logLevel, SyslogLevel.parse(logLevel) == nil { throw ValidationError("--log-level takes debug, info, notice, warning, error, critical or 0-7") }
+        if let shadow, !shadow.hasPrefix("/") { throw ValidationError("--shadow takes an absolute path") }
         guard refreshInterval.isFinite, refreshInterval >= 0, refreshInterval <= 3600 else {
             throw ValidationError("--refresh-interval takes 0 to 3600 seconds")
         }
@@ -42,45 +46,24 @@ struct MountCommand: ParsableCommand {
 
     func run() throws {
         guard isRoot() else { Output.err("famfs mount: must run as root"); throw ExitCode(1) }
-        guard let dev = realPath(device) else { Output.err("famfs mount: daxdev (\(device)) not found"); throw ExitCode(1) }
-        guard let mpt = realPath(mountPoint) else { Output.err("famfs mount: mount pt (\(mountPoint)) not found"); throw ExitCode(1) }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: mpt, isDirectory: &isDir), isDir.boolValue else {
-            Output.err("famfs mount: mount pt (\(mountPoint)) is not a directory"); throw ExitCode(1)
-        }
-        // One mount per device per host. Tests and demos play several hosts on one machine with
-        // FAMFS_SYSTEM_UUID_FILE, so a mount made under another host identity does not count.
-        let me = (try? HostIdentity.load())?.uuid.description
-        for m in MountTable.mounts() where m.type == "fuse.famfs" && (realPath(m.source) ?? m.source) == dev {
-            if let host = xattrString(m.mountPoint, "user.famfs.host"), host != me { continue }
-            Output.err("famfs mount: \(dev) is already mounted at \(m.mountPoint)"); throw ExitCode(1)
-        }
-        if MountTable.mounts().contains(where: { $0.mountPoint == mpt }) {
-            Output.err("famfs mount: \(mpt) is already a mount point"); throw ExitCode(1)
-        }
-        // Refuse before starting anything when there is no valid famfs on the device.
-        do { _ = try FamfsVolume(path: dev, writable: false, identity: nil) } catch {
-            throw Output.fail("famfs mount", error)
-        }
-        let seconds: Double = timeout ?? ["always": 31_536_000, "normal": 1, "never": 0][cache ?? ""] ?? 3600
-        var args = ["--device", dev, "--timeout", "\(seconds)", "--refresh-interval", "\(refreshInterval)"]
-        if noUserAccess { args.append("--no-allow-other") }
-        if noDefaultPerm { args.append("--no-default-permissions") }
-        if clientWritable { args.append("--client-writable") }
-        if let logFile { args += ["--log-file", logFile] }
-        if debug { args.append("--debug") }
-        let daemon = DaemonLauncher.executable(named: "famfs_fused")
-        if debug {
-            // Foreground: the daemon is this process from here on.
-            Output.out("daxdev=\(dev), mpt=\(mpt)\n")
-            try DaemonLauncher.exec(daemon, args + [mpt])
-        }
+        var r = MountRequest(device: device, mountPoint: mountPoint)
+        r.cacheTimeout = timeout ?? ["always": 31_536_000, "normal": 1, "never": 0][cache ?? ""] ?? 3600
+        r.refreshInterval = refreshInterval
+        r.allowOther = !noUserAccess
+        r.defaultPermissions = !noDefaultPerm
+        r.clientWritable = clientWritable
+        r.logFile = logFile
+        r.logLevel = logLevel
+        r.shadow = shadow
+        r.foreground = debug
+        if debug, let dev = realPath(device), let mpt = realPath(mountPoint) { Output.out("daxdev=\(dev), mpt=\(mpt)\n") }
         do {
-            try DaemonLauncher.startAndWait(daemon, args + [mpt], timeoutSeconds: 15)
+            let (dev, mpt) = try FamfsMounter.mount(r) { Output.err("famfs mount: \($0)") }
+            if verbose { Output.out("daxdev=\(dev), mpt=\(mpt)\n") }
         } catch {
-            throw Output.fail("famfs mount", error)
+            Output.err("famfs mount: \(error)")
+            throw ExitCode(1)
         }
-        if verbose { Output.out("daxdev=\(dev), mpt=\(mpt)\n") }
     }
 }
 
@@ -110,6 +93,8 @@ struct UmountCommand: ParsableCommand {
             for _ in 0..<500 where kill(pid, 0) == 0 { usleep(10_000) }
             if kill(pid, 0) == 0 { Output.err("famfs umount: daemon \(pid) still running after 5 s") }
         }
+        // A daemon that died left its socket and record behind; one that exited removed its own.
+        if pid.map({ kill($0, 0) != 0 }) ?? true { MountLiveness.removeRuntimeFiles(of: mpt) }
     }
 }
 
