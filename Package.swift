@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "mkfs.famfs", targets: ["MkfsFamfs"]),
         .executable(name: "famfs_fused", targets: ["FamfsFused"]),
         .executable(name: "famfs-bench", targets: ["FamfsBench"]),
+        .executable(name: "pcq", targets: ["Pcq"]),
         .library(name: "FamfsCore", targets: ["FamfsCore"]),
         // Zero-copy mapping of famfs files (Swift API and C entry points).
         .library(name: "famfsmap", type: .dynamic, targets: ["FamfsMap"]),
@@ -42,6 +43,7 @@ let package = Package(
             ]),
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
         .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap", "CFamfsShims"]),
+        .executableTarget(name: "Pcq", dependencies: ["FamfsQueue", "FamfsFormat", "FamfsCommandLine"]),
         .target(
             name: "FuseProtocol",
             dependencies: [

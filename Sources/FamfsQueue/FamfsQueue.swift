@@ -112,8 +112,9 @@ public final class FamfsQueue: @unchecked Sendable {
 
     /// Puts one message whose payload `fill` writes in place, straight into the bucket in shared
     /// memory (`payloadSize` bytes; bytes it leaves alone keep what the bucket held). Returns the
-    /// message's sequence number, or nil if the queue stayed full for the whole `wait`.
-    public func put(wait: QueueWait = .forever, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(QueueError) -> UInt64? {
+    /// message's sequence number and bucket, or nil if the queue stayed full for the whole `wait`.
+    @discardableResult
+    public func put(wait: QueueWait = .forever, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(QueueError) -> Message? {
         precondition(role == .producer, "FamfsQueue.put on a queue not opened as the producer")
         let put = try producerIndex()
         let next = (put + 1) % nbuckets
@@ -138,11 +139,12 @@ public final class FamfsQueue: @unchecked Sendable {
         flush(producerIndexWord, 8)
         flush(header + QueueLayout.producerNextSeqOffset, 8)
         QueueCounters.bump(counters.sentCount)
-        return seq
+        return Message(seq: seq, bucket: put, retried: false)
     }
 
     /// Puts a copy of `payload` (at most `payloadSize` bytes; the rest of the payload is zeroed).
-    public func put(_ payload: UnsafeRawBufferPointer, wait: QueueWait = .forever) throws(QueueError) -> UInt64? {
+    @discardableResult
+    public func put(_ payload: UnsafeRawBufferPointer, wait: QueueWait = .forever) throws(QueueError) -> Message? {
         guard payload.count <= payloadSize else {
             throw .payloadTooLarge(queue: path, size: payload.count, payloadSize: payloadSize)
         }
@@ -154,15 +156,16 @@ public final class FamfsQueue: @unchecked Sendable {
         }
     }
 
-    public func put(_ payload: [UInt8], wait: QueueWait = .forever) throws(QueueError) -> UInt64? {
-        var result: Result<UInt64?, QueueError> = .success(nil)
+    @discardableResult
+    public func put(_ payload: [UInt8], wait: QueueWait = .forever) throws(QueueError) -> Message? {
+        var result: Result<Message?, QueueError> = .success(nil)
         payload.withUnsafeBytes { p in result = Result { () throws(QueueError) in try put(p, wait: wait) } }
         return try result.get()
     }
 
     // MARK: consuming
 
-    /// One message taken from the queue.
+    /// One message put into or taken from the queue.
     public struct Message: Sendable, Equatable {
         public var seq: UInt64
         /// The bucket it was in.

@@ -27,27 +27,42 @@ enum Built {
     /// `timeout` seconds is killed, so a hang fails the test instead of stalling the suite.
     @discardableResult
     static func run(_ program: String, _ args: [String], env: [String: String] = [:], timeout: Double = 60) throws -> Result {
+        try start(program, args, env: env).wait(timeout: timeout)
+    }
+
+    static func start(_ program: String, _ args: [String], env: [String: String] = [:]) throws -> Running {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : directory + "/" + program)
         p.arguments = args
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let tag = UUID().uuidString.prefix(8)
-        let outPath = "/dev/shm/famfs-qt-\(tag).out", errPath = outPath + ".err"
+        let outPath = "/dev/shm/famfs-qt-\(UUID().uuidString.prefix(8)).out"
         FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { unlink(outPath); unlink(errPath) }
+        FileManager.default.createFile(atPath: outPath + ".err", contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath + ".err"))
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus,
-                      out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                      err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                      signaled: p.terminationReason == .uncaughtSignal)
+        return Running(process: p, outPath: outPath)
+    }
+
+    /// A started program; `wait` collects its output.
+    struct Running {
+        let process: Process
+        let outPath: String
+
+        var pid: Int32 { process.processIdentifier }
+
+        func wait(timeout: Double = 60) -> Result {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            defer { unlink(outPath); unlink(outPath + ".err") }
+            return Result(status: process.terminationStatus,
+                          out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                          err: (try? String(contentsOfFile: outPath + ".err", encoding: .utf8)) ?? "",
+                          signaled: process.terminationReason == .uncaughtSignal)
+        }
     }
 }
 
