@@ -43,6 +43,11 @@ int famfs_unmap_file(void *addr);
 int famfs_map_flush(const void *addr, size_t len);
 int famfs_map_invalidate(const void *addr, size_t len);
 
+/* Where a mapping's bytes live on its device, in file order: run i is (file offset, device
+ * offset, length) in runs[3*i], runs[3*i+1], runs[3*i+2], written for i < max; *count is the
+ * number of runs (call with max 0 to learn it). `addr` as returned in *addr by a map call. */
+int famfs_map_layout(const void *addr, unsigned long long *runs, size_t max, size_t *count);
+
 /* The message of this thread's last failed call, or NULL if it succeeded. Valid until the next
  * famfs_map_* call on the same thread. */
 const char *famfs_map_last_error(void);

@@ -106,6 +106,31 @@ private func withRange(_ fn: String, _ addr: UnsafeRawPointer?, _ len: Int,
     return 0
 }
 
+/// `int famfs_map_layout(const void *addr, unsigned long long *runs, size_t max, size_t *count)`:
+/// where the mapping's bytes live on its device, in file order, as (file offset, device offset,
+/// length) triples in `runs[3*i ..< 3*i+3]` for the first `max` runs; `*count` is the number of
+/// runs (call with `max` 0 to learn it). The preload maps a caller's mmap run by run from this.
+@_cdecl("famfs_map_layout")
+public func famfs_map_layout(_ addr: UnsafeRawPointer?, _ runs: UnsafeMutablePointer<UInt64>?, _ max: Int,
+                             _ count: UnsafeMutablePointer<Int>?) -> Int32 {
+    guard let addr, let count, max >= 0, max == 0 || runs != nil else {
+        return fail(EINVAL, "famfs_map_layout: NULL argument")
+    }
+    guard let m = registry.withLock({ $0[UInt(bitPattern: addr)] }) else {
+        return fail(EINVAL, "famfs_map_layout: \(addr) is not a famfs mapping")
+    }
+    let plan: FamfsFileMapping.Plan
+    do { plan = try FamfsFileMapping.plan(meta: m.meta, deviceSize: .max, label: m.path) } catch { return fail(error) }
+    for (i, seg) in plan.segments.prefix(max).enumerated() {
+        runs![3 * i] = UInt64(seg.fileOffset)
+        runs![3 * i + 1] = seg.deviceOffset
+        runs![3 * i + 2] = UInt64(seg.length)
+    }
+    count.pointee = plan.segments.count
+    setLastError(nil)
+    return 0
+}
+
 /// `int famfs_map_flush(const void *addr, size_t len)`: write back CPU caches of a range inside
 /// a mapping (after storing, so other hosts see the data).
 @_cdecl("famfs_map_flush")
