@@ -10,4 +10,6 @@ if grep -q "missing dependency on" "$log"; then
     echo "test.sh: a target imports a module it does not declare (see above)" >&2
     exit 1
 fi
+# libfamfs_preload.so is C built outside SwiftPM (see scripts/build-libs.sh); the preload tests load it.
+scripts/build-libs.sh debug >/dev/null
 swift test --skip-build "$@"
