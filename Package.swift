@@ -28,17 +28,21 @@ let package = Package(
         // famfs part (CPU cache maintenance, the 16-byte log header store, system calls Glibc hides).
         .target(name: "CFuseShims"),
         .target(name: "CFamfsShims"),
+        // Below the format's users: CPU cache control and the device size probe.
+        .target(
+            name: "FamfsMemory",
+            dependencies: ["CFamfsShims", .product(name: "SystemPackage", package: "swift-system")]),
         .target(
             name: "FamfsCore",
             dependencies: [
-                "FamfsFormat", "CFamfsShims",
+                "FamfsFormat", "FamfsMemory", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "FamfsMap",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "CFamfsShims",
+                "FamfsFormat", "FamfsMemory", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
@@ -54,14 +58,14 @@ let package = Package(
         .target(
             name: "FamfsDaemon",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FuseProtocol",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FuseProtocol",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "FamfsCLI",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsDaemon", "CFamfsShims",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import FamfsCore
 import FamfsFormat
+import FamfsMemory
 import Foundation
 
 /// File data straight in the device mapping, through the file's map (no data through FUSE; the

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FamfsFormat
+import FamfsMemory
 import SystemPackage
 
 /// Formatting a device (`mkfs.famfs`), with the reference's refusals.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import FamfsCore
 import FamfsFormat
+import FamfsMemory
 import FuseProtocol
 import SystemPackage
 
@@ -27,12 +28,10 @@ extension FamfsFileSystem {
         guard let v = view(node.rawValue), let meta = v.meta else { throw .isDirectory }
         guard offset < meta.size else { return .empty }
         let length = min(UInt64(size), meta.size - offset)
-        let ranges = meta.fmap.deviceRanges(offset: offset, length: length)
+        let ranges = try deviceRanges(meta, offset: offset, length: length)
         var regions: [UnsafeRawBufferPointer] = []
         regions.reserveCapacity(ranges.count)
         for r in ranges {
-            // The replay only accepts maps inside the device; check again before touching memory.
-            guard r.offset <= volume.device.size, r.length <= volume.device.size - r.offset else { throw .ioError }
             // The superblock and log are written by the master's CLI processes too: read them
             // fresh. File data follows the reference's rule (the application flushes; see README).
             if MetaNode(rawValue: v.id) != nil { CacheControl.invalidate(volume.device.base + Int(r.offset), Int(r.length)) }
@@ -47,10 +46,10 @@ extension FamfsFileSystem {
         // A famfs file has the size it was created with: bytes past it have nowhere to go.
         guard offset < meta.size else { throw .fileTooLarge }
         let length = min(UInt64(data.count), meta.size - offset)
+        guard let source = data.baseAddress else { return 0 }
         var done = 0
-        for r in meta.fmap.deviceRanges(offset: offset, length: length) {
-            guard r.offset <= volume.device.size, r.length <= volume.device.size - r.offset else { throw .ioError }
-            (volume.device.base + Int(r.offset)).copyMemory(from: data.baseAddress! + done, byteCount: Int(r.length))
+        for r in try deviceRanges(meta, offset: offset, length: length) {
+            (volume.device.base + Int(r.offset)).copyMemory(from: source + done, byteCount: Int(r.length))
             done += Int(r.length)
         }
         return UInt32(done)
@@ -62,8 +61,16 @@ extension FamfsFileSystem {
     /// fsync writes the file's lines back from the CPU cache, so other hosts can see them.
     public func fsync(node: NodeID, handle: FileHandleID, dataOnly: Bool, context: RequestContext) throws(Errno) {
         guard let meta = view(node.rawValue)?.meta else { return }
-        for r in meta.fmap.deviceRanges(offset: 0, length: meta.size) where r.offset + r.length <= volume.device.size {
+        for r in try deviceRanges(meta, offset: 0, length: meta.size) {
             CacheControl.flush(volume.device.base + Int(r.offset), Int(r.length))
         }
+    }
+
+    /// Where file bytes `[offset, offset+length)` live on the device. The replay only accepts
+    /// maps inside the device; the map is checked again (`FileMeta.validate`, bounds only: a
+    /// copy needs no alignment) before any memory is touched.
+    func deviceRanges(_ meta: FileMeta, offset: UInt64, length: UInt64) throws(Errno) -> [DeviceRange] {
+        do { try meta.validate(deviceSize: volume.device.size, alignment: 1) } catch { throw .ioError }
+        return meta.fmap.deviceRanges(offset: offset, length: length)
     }
 }

@@ -63,17 +63,20 @@ extension Fmap {
                 throw .tooManyExtents(count: ie.strips.count, limit: Media.maxStrips, strips: true)
             }
         }
+        // Names are only built for the error: the data path validates on every request.
+        func what(_ i: Int) -> String { isStrip ? "strip \(i)" : "extent \(i)" }
         for (i, e) in extents.enumerated() {
-            let what = isStrip ? "strip \(i)" : "extent \(i)"
-            guard e.devIndex == 0 else { throw .otherDevice(extent: what, devIndex: e.devIndex) }
-            guard e.length > 0 else { throw .emptyExtent(extent: what) }
+            guard e.devIndex == 0 else { throw .otherDevice(extent: what(i), devIndex: e.devIndex) }
+            guard e.length > 0 else { throw .emptyExtent(extent: what(i)) }
             guard e.offset % unit == 0, e.length % unit == 0 else {
-                throw .unaligned(extent: what, offset: e.offset, length: e.length, alignment: unit)
+                throw .unaligned(extent: what(i), offset: e.offset, length: e.length, alignment: unit)
             }
             guard e.offset <= deviceSize, e.length <= deviceSize - e.offset else {
-                throw .pastDevice(extent: what, offset: e.offset, length: e.length, deviceSize: deviceSize)
+                throw .pastDevice(extent: what(i), offset: e.offset, length: e.length, deviceSize: deviceSize)
             }
-            guard e.offset >= dataStart else { throw .inReservedArea(extent: what, offset: e.offset, dataStart: dataStart) }
+            guard e.offset >= dataStart else {
+                throw .inReservedArea(extent: what(i), offset: e.offset, dataStart: dataStart)
+            }
         }
         if case .interleaved(let ie) = self, ie.chunkSize == 0 || ie.chunkSize % unit != 0 {
             throw .badChunkSize(chunkSize: ie.chunkSize, alignment: unit)

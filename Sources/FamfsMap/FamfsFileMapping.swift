@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CFamfsShims
-import FamfsCore
+import FamfsMemory
 import FamfsFormat
 import Synchronization
 
@@ -48,7 +48,13 @@ public final class FamfsFileMapping: @unchecked Sendable {
         let fd = open(device, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         guard fd >= 0 else { throw .noAccess(path: label, target: device, errno: errno) }
         defer { close(fd) }
-        let deviceSize = try Self.deviceSize(fd: fd, device: device, label: label)
+        let deviceSize: UInt64
+        do { deviceSize = try DeviceProbe.probe(fd: fd).size } catch {
+            switch error {
+            case let .system(operation, e): throw .system(path: device, operation: operation, errno: e.rawValue)
+            case .unsupported: throw .noAccess(path: label, target: device, errno: ENODEV)
+            }
+        }
         let plan = try Self.plan(meta: meta, deviceSize: deviceSize, label: label)
 
         let align = Int(Self.alignment)
@@ -157,35 +163,12 @@ public final class FamfsFileMapping: @unchecked Sendable {
         public var segments: [Segment]
     }
 
-    /// Checks `meta` against a device of `deviceSize` bytes and lists the mmaps that place it.
+    /// Checks `meta` against a device of `deviceSize` bytes (`FileMeta.validate` at the 2 MiB
+    /// unit) and lists the mmaps that place it.
     public static func plan(meta: FileMeta, deviceSize: UInt64, label: String) throws(FamfsMapError) -> Plan {
         let unit = alignment
         func bad(_ s: String) -> FamfsMapError { .badMap(path: label, reason: s) }
-        func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
-        var isInterleaved = false
-        if case .interleaved = meta.fmap { isInterleaved = true }
-        for (i, e) in meta.fmap.extents.enumerated() {
-            let what = isInterleaved ? "strip \(i)" : "extent \(i)"
-            guard e.devIndex == 0 else { throw bad("\(what) is on device index \(e.devIndex); only device 0 exists") }
-            guard e.length > 0 else { throw bad("\(what) is empty") }
-            guard e.offset % unit == 0, e.length % unit == 0 else {
-                throw bad("\(what) (offset \(hex(e.offset)), length \(hex(e.length))) is not aligned to \(hex(unit))")
-            }
-            let (end, overflow) = e.offset.addingReportingOverflow(e.length)
-            guard !overflow, end <= deviceSize else {
-                throw bad("\(what) (offset \(hex(e.offset)), length \(hex(e.length))) ends past the device (\(hex(deviceSize)) bytes)")
-            }
-        }
-        if case .interleaved(let ie) = meta.fmap {
-            guard !ie.strips.isEmpty else { throw bad("interleaved extent without strips") }
-            guard ie.chunkSize > 0, ie.chunkSize % unit == 0 else {
-                throw bad("chunk size \(hex(ie.chunkSize)) is not a multiple of \(hex(unit))")
-            }
-        }
-        if case .simple(let extents) = meta.fmap, extents.isEmpty { throw bad("no extents") }
-        guard meta.size <= meta.fmap.capacity else {
-            throw bad("file size \(meta.size) exceeds the \(meta.fmap.capacity) bytes its map holds")
-        }
+        do { try meta.validate(deviceSize: deviceSize, alignment: unit) } catch { throw bad(error.description) }
         let (rounded, overflow) = meta.size.addingReportingOverflow(unit - 1)
         guard !overflow, rounded / unit * unit <= UInt64(Int.max) else { throw bad("file size \(meta.size) too large") }
         let mapped = rounded / unit * unit
@@ -207,40 +190,6 @@ public final class FamfsFileMapping: @unchecked Sendable {
     }
 
     // MARK: device and mount inspection
-
-    static func deviceSize(fd: Int32, device: String, label: String) throws(FamfsMapError) -> UInt64 {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .system(path: device, operation: "fstat", errno: errno) }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            return UInt64(st.st_size)
-        case S_IFBLK:
-            let end = lseek(fd, 0, SEEK_END)
-            guard end >= 0 else { throw .system(path: device, operation: "lseek", errno: errno) }
-            return UInt64(end)
-        case S_IFCHR:
-            let dev = st.st_rdev
-            let major = UInt32((dev >> 8) & 0xfff) | UInt32((dev >> 32) & ~0xfff)
-            let minor = UInt32(dev & 0xff) | UInt32((dev >> 12) & ~0xff)
-            let sysfs = "/sys/dev/char/\(major):\(minor)/size"
-            guard let text = readSmall(sysfs), let n = UInt64(text.filter { !$0.isWhitespace }) else {
-                throw .noAccess(path: label, target: device, errno: ENODEV)
-            }
-            return n
-        default:
-            throw .noAccess(path: label, target: device, errno: ENODEV)
-        }
-    }
-
-    private static func readSmall(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 256)
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n], as: UTF8.self)
-    }
 
     /// statfs type of every FUSE mount.
     public static let fuseSuperMagic: Int = 0x6573_5546

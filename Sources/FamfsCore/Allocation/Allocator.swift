@@ -40,12 +40,20 @@ public struct Allocator: Sendable {
         }
     }
 
+    /// Why `file` cannot live on this device, or nil: `FileMeta.validate` with the allocation
+    /// unit, inside the device's data area (above the superblock and log).
+    public func problem(with file: FileMeta) -> FmapError? {
+        do {
+            try file.validate(deviceSize: deviceSize, alignment: allocationUnit, dataStart: reservedBytes)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Whether every extent is unit-aligned and lies inside the data area of the device.
     public func isPlausible(_ fmap: Fmap) -> Bool {
-        fmap.extents.allSatisfy { e in
-            e.devIndex == 0 && e.length > 0 && e.offset % allocationUnit == 0 && e.offset >= reservedBytes
-                && e.offset <= deviceSize && e.length <= deviceSize - e.offset
-        }
+        (try? fmap.validate(deviceSize: deviceSize, alignment: allocationUnit, dataStart: reservedBytes)) != nil
     }
 
     /// Allocates space for `size` bytes. Nothing changes on failure.

@@ -1,4 +1,5 @@
 import FamfsFormat
+import FamfsMemory
 
 /// fsck: replays the whole log from scratch into a fresh bitmap and namespace, counting collisions,
 /// bad entries and capacity, without trusting any cached state.

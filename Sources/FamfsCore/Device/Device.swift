@@ -1,19 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CFamfsShims
 import FamfsFormat
+import FamfsMemory
 import SystemPackage
-
-/// What kind of file holds the famfs memory.
-public enum DeviceKind: String, Sendable {
-    /// A regular file (e.g. in /dev/shm) emulating shared memory.
-    case emulated
-    /// A devdax character device (`/dev/daxX.Y`); size from sysfs.
-    case devdax
-    /// A pmem block device (`/dev/pmemN`); size by `BLKGETSIZE64`.
-    case pmem
-}
 
 /// An open famfs device: the file descriptor, its kind and size, and its whole-device mapping.
 public final class Device: @unchecked Sendable {
@@ -30,8 +20,7 @@ public final class Device: @unchecked Sendable {
     public init(path: String, writable: Bool) throws(CoreError) {
         let fd = try syscall("open", path) { open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC) }
         do throws(CoreError) {
-            let st = try fileStatus(fd, path: path)
-            let (kind, size) = try Self.identify(fd: fd, path: path, st: st)
+            let (kind, size) = try Self.identify(fd: fd, path: path)
             guard size >= UInt64(Media.superblockRegionSize) else {
                 throw CoreError.deviceTooSmall(path: path, size: size, needed: Media.superblockRegionSize, reason: "smaller than the superblock region")
             }
@@ -56,23 +45,14 @@ public final class Device: @unchecked Sendable {
         close(fd)
     }
 
-    static func identify(fd: Int32, path: String, st: stat) throws(CoreError) -> (DeviceKind, UInt64) {
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            return (.emulated, UInt64(st.st_size))
-        case S_IFBLK:
-            var bytes: UInt64 = 0
-            _ = try syscall("BLKGETSIZE64", path) { ioctl(fd, famfs_ioctl_blkgetsize64(), &bytes) }
-            return (.pmem, bytes)
-        case S_IFCHR:
-            let sysfs = "/sys/dev/char/\(major(st.st_rdev)):\(minor(st.st_rdev))/size"
-            guard let text = try? readSmallFile(sysfs),
-                  let bytes = UInt64(text.trimmingCharacters(in: " \n")) else {
-                throw CoreError.unsupportedDevice(path: path, reason: "character device without \(sysfs) (not a devdax device)")
+    static func identify(fd: Int32, path: String) throws(CoreError) -> (DeviceKind, UInt64) {
+        do {
+            return try DeviceProbe.probe(fd: fd)
+        } catch {
+            switch error {
+            case let .system(operation, errno): throw CoreError.system(operation: operation, path: path, errno: errno)
+            case let .unsupported(reason): throw CoreError.unsupportedDevice(path: path, reason: reason)
             }
-            return (.devdax, bytes)
-        default:
-            throw CoreError.unsupportedDevice(path: path, reason: "not a regular file, devdax or pmem device")
         }
     }
 
@@ -82,24 +62,3 @@ public final class Device: @unchecked Sendable {
     }
 }
 
-/// Reads a small text file such as a sysfs attribute.
-func readSmallFile(_ path: String) throws(CoreError) -> String {
-    let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
-    defer { close(fd) }
-    var buf = [UInt8](repeating: 0, count: 4096)
-    let n = try syscall("read", path) { buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
-    return String(decoding: buf[0..<n], as: UTF8.self)
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
-        while let l = s.last, chars.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-func major(_ dev: dev_t) -> UInt32 { UInt32((dev >> 8) & 0xfff) | UInt32((dev >> 32) & ~0xfff) }
-func minor(_ dev: dev_t) -> UInt32 { UInt32(dev & 0xff) | UInt32((dev >> 12) & ~0xff) }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FamfsFormat
+import FamfsMemory
 import Synchronization
 
 /// An open famfs file system on a device: its superblock, this host's role, and the namespace

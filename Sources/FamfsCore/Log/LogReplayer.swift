@@ -119,9 +119,7 @@ public struct LogReplayer: Sendable {
 
     private func fileProblem(_ f: FileMeta) -> String? {
         if let p = pathProblem(f.path) { return p }
-        guard allocator.isPlausible(f.fmap) else { return "map has an extent that is unaligned or outside the device's data area" }
-        guard f.size <= f.fmap.capacity else { return "size \(f.size) exceeds its map's \(f.fmap.capacity) bytes" }
-        return nil
+        return allocator.problem(with: f).map { "map: \($0)" }
     }
 
     /// Space for a new file, chosen on a copy of the bitmap: the bits become used when the

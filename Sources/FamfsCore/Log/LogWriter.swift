@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CFamfsShims
 import FamfsFormat
+import FamfsMemory
 import Synchronization
 
 /// Appending to the log (master only). Every mutation takes the device's exclusive flock, catches

@@ -17,9 +17,11 @@ func syscall<T: BinaryInteger>(_ op: String, _ path: String, _ body: () -> T) th
     }
 }
 
-/// Size of a regular file, block device (BLKGETSIZE64) or devdax character device (sysfs).
-func fileStatus(_ fd: Int32, path: String) throws(CoreError) -> stat {
-    var st = stat()
-    _ = try syscall("stat", path) { fstat(fd, &st) }
-    return st
+/// Reads a small text file such as a sysfs attribute.
+func readSmallFile(_ path: String) throws(CoreError) -> String {
+    let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+    defer { close(fd) }
+    var buf = [UInt8](repeating: 0, count: 4096)
+    let n = try syscall("read", path) { buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+    return String(decoding: buf[0..<n], as: UTF8.self)
 }
