@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
-        .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMap", "CFamfsShims"]),
+        .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsMap", "CFamfsShims"]),
         .executableTarget(name: "Pcq", dependencies: ["FamfsQueue", "FamfsFormat", "FamfsCommandLine"]),
         .target(
             name: "FuseProtocol",

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CFamfsShims
 import FamfsCore
+import FamfsMemory
 import FamfsMap
 
 /// A single-producer/single-consumer queue kept in two famfs files, byte-compatible with the
