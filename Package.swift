@@ -32,6 +32,8 @@ let package = Package(
         .target(
             name: "FamfsMemory",
             dependencies: ["CFamfsShims", .product(name: "SystemPackage", package: "swift-system")]),
+        // The control channel's protocol and the mount's xattr names, shared by daemon and programs.
+        .target(name: "FamfsControl", dependencies: ["FamfsFormat"]),
         .target(
             name: "FamfsCore",
             dependencies: [
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "FamfsMap",
             dependencies: [
-                "FamfsFormat", "FamfsMemory", "CFamfsShims",
+                "FamfsFormat", "FamfsMemory", "FamfsControl", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
@@ -58,14 +60,14 @@ let package = Package(
         .target(
             name: "FamfsDaemon",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsMemory", "FuseProtocol",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FuseProtocol", "FamfsControl",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "FamfsCLI",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "CFamfsShims",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "FamfsControl", "CFamfsShims",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,7 +103,7 @@ let package = Package(
         .testTarget(name: "ProgramTests", dependencies: ["FamfsFormat", "FamfsCore"]),
         .testTarget(
             name: "FamfsDaemonTests",
-            dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol", "FamfsMap", "CFamfsShims",
+            dependencies: ["FamfsFormat", "FamfsCore", "FamfsDaemon", "FuseProtocol", "FamfsMap", "CFamfsShims", "FamfsControl",
                            .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FamfsControl
 import FamfsCore
 
 /// What `famfs mount` and the mount helper (`mount -t famfs`, /etc/fstab) ask for.
@@ -48,7 +49,7 @@ enum FamfsMounter {
                 continue
             }
             if m.mountPoint == mpt && (realPath(m.source) ?? m.source) != dev { throw Failure("\(mpt) is already a mount point") }
-            if let host = xattrString(m.mountPoint, "user.famfs.host"), host != me { continue }
+            if let host = xattrString(m.mountPoint, ControlProtocol.Xattr.host), host != me { continue }
             throw Failure("\(dev) is already mounted at \(m.mountPoint)")
         }
         if MountTable.mounts().contains(where: { $0.mountPoint == mpt }) { throw Failure("\(mpt) is already a mount point") }

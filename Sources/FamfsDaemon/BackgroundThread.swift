@@ -4,7 +4,9 @@ import Glibc
 
 /// A fire-and-forget thread for work that must not run on a FUSE worker.
 enum BackgroundThread {
-    static func detach(_ body: @escaping @Sendable () -> Void) {
+    /// Starts `body` on a new detached thread; false (and `body` never runs) if none can start.
+    @discardableResult
+    static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
         final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
         var tid = pthread_t()
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
@@ -14,5 +16,6 @@ enum BackgroundThread {
             return nil
         }, box)
         if rc == 0 { pthread_detach(tid) } else { Unmanaged<Box>.fromOpaque(box).release() }
+        return rc == 0
     }
 }

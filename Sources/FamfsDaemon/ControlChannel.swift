@@ -2,123 +2,156 @@
 import Glibc
 #endif
 import CFamfsShims
+import FamfsControl
 import FamfsCore
 import FamfsFormat
-import Logging
+import Synchronization
 
-/// The daemon's control channel: a UNIX socket (abstract name, so nothing is left on disk) on
-/// which `famfs creat/cp/mkdir` ask the daemon — which keeps the replayed log in memory — to
-/// create files and directories, instead of replaying the whole log in every process. The
-/// daemon appends under the same device flock as any other writer. Its name is the root's
-/// `user.famfs.control` xattr.
+/// The daemon's end of the control channel (`ControlProtocol`): a UNIX socket in the abstract
+/// namespace on which `famfs creat/mkdir` ask this daemon, which holds the replayed log, to
+/// create. The daemon appends under the same device flock as any other writer.
 ///
-/// Wire: one request line per connection, fields separated by 0x1F, and one reply:
-/// - `lookup␟<relpath>` · `mkfile␟<relpath>␟size␟mode␟uid␟gid␟nbuckets␟nstrips␟chunk␟reuse(0|1)`
-///   · `mkdir␟<relpath>␟mode␟uid␟gid␟parents(0|1)`
-/// - reply `ok␟file␟<byte count>\n<fmap YAML>`, `ok␟dir[␟<created path>…]\n`, `ok␟none\n`, or
-///   `err␟<errno>␟<message>\n`.
-/// Creating needs root (as in the reference), checked with SO_PEERCRED.
+/// Hostile by default:
+/// - Only root may talk to it. The peer's uid is read with SO_PEERCRED right after accept(), and
+///   anyone else gets a refusal without a byte of theirs being read and without a thread: an
+///   abstract socket has no file permissions to do this, and a socket file under /run would be
+///   left behind by a daemon killed with -9 and race with the next one at startup.
+/// - At most `maxConnections` requests are served at once, each on its own thread with
+///   `requestTimeout` to arrive; accept waits for a free slot (the kernel's backlog queues, the
+///   client's connect timeout bounds the wait). A thread that cannot start closes its connection.
+/// - accept() errors never stop the channel: out of descriptors (EMFILE, ENFILE) or memory
+///   backs off and retries.
+/// - Replies go out with MSG_NOSIGNAL: a peer that is gone costs nothing.
 final class ControlChannel: Sendable {
-    static let separator: Character = "\u{1F}"
+    static let maxConnections = 16
+    static let requestTimeoutMilliseconds: Int32 = 5000
+    static let backlog: Int32 = 64
+    private static let instances = Atomic<Int>(0)
+
     let name: String
     private let fd: Int32
     private let fs: FamfsFileSystem
+    private let active = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
+    /// Set by the accept thread as it ends (tests wait for it).
+    private let acceptEnded = Atomic<Bool>(false)
 
     init?(fs: FamfsFileSystem) {
         self.fs = fs
-        name = "famfs-control-\(getpid())"
+        // Several mounts may live in one process (tests): the first is named by the pid alone.
+        let n = Self.instances.add(1, ordering: .relaxed).oldValue
+        name = ControlProtocol.socketName(daemonPID: getpid()) + (n == 0 ? "" : "-\(n)")
         let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard s >= 0 else { return nil }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = [UInt8(0)] + Array(name.utf8)  // abstract namespace: leading NUL
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
-        let len = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
+        var (addr, len) = ControlSocket.address(name)
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } } == 0
-        guard ok, listen(s, 16) == 0 else { close(s); return nil }
+        guard ok, listen(s, Self.backlog) == 0 else { close(s); return nil }
         fd = s
     }
 
     func start() {
-        BackgroundThread.detach { [self] in
-            while true {
-                let c = accept(fd, nil, nil)
-                if c < 0 { if errno == EINTR || errno == ECONNABORTED { continue }; return }
-                _ = fcntl(c, F_SETFD, FD_CLOEXEC)
-                // A peer that connects and sends nothing must not hold up anyone else: each
-                // connection gets its own thread and a few seconds to send its request.
-                var limit = timeval(tv_sec: 5, tv_usec: 0)
-                setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-                setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-                BackgroundThread.detach { [self] in
-                    serve(c)
-                    close(c)
+        let started = BackgroundThread.detach { [self] in
+            acceptLoop()
+            close(fd)
+            acceptEnded.store(true, ordering: .releasing)
+        }
+        if !started { close(fd) }
+    }
+
+    /// Wakes the accept thread (shutdown makes accept fail) and lets it close the socket: closing
+    /// it here could let a new descriptor take its number under the running accept().
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    private func acceptLoop() {
+        while !stopped.load(ordering: .acquiring) {
+            // A free slot first: connections wait in the kernel's backlog meanwhile.
+            while active.load(ordering: .acquiring) >= Self.maxConnections && !stopped.load(ordering: .acquiring) {
+                usleep(1000)
+            }
+            let c = accept(fd, nil, nil)
+            if c < 0 {
+                let e = errno
+                if stopped.load(ordering: .acquiring) { return }
+                switch e {
+                case EINTR, ECONNABORTED, EPROTO: continue
+                // Out of descriptors or memory: the pending connection stays queued; try again
+                // once others have closed theirs.
+                default: usleep(100_000)
                 }
+                continue
+            }
+            _ = fcntl(c, F_SETFD, FD_CLOEXEC)  // no accept4 in the Glibc module; nothing execs here anyway
+            guard famfs_peer_uid(c) == 0 else {
+                refuse(c, ControlReply.failure(errno: EACCES, message: "the famfs control channel answers only root"))
+                continue
+            }
+            active.add(1, ordering: .acquiringAndReleasing)
+            let started = BackgroundThread.detach { [self] in
+                serve(c)
+                close(c)
+                active.subtract(1, ordering: .acquiringAndReleasing)
+            }
+            if !started {
+                refuse(c, .failure(errno: EAGAIN, message: "the famfs daemon cannot start a thread for this request"))
+                active.subtract(1, ordering: .acquiringAndReleasing)
             }
         }
     }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    /// A reply sent without waiting (the socket buffer of a new connection has room for it).
+    private func refuse(_ c: Int32, _ reply: ControlReply) {
+        try? ControlSocket(fd: c).send(reply.encoded(), timeoutMilliseconds: 0)
+        close(c)
+    }
 
     private func serve(_ c: Int32) {
-        var request: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while !request.contains(10), request.count < 8192 {
-            let n = read(c, &buf, buf.count)
-            if n <= 0 { break }
-            request += buf[0..<n]
-        }
-        let line = String(decoding: request.prefix { $0 != 10 }, as: UTF8.self)
-        let reply = answer(line.split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init),
-                           root: famfs_peer_uid(c) == 0)
-        _ = reply.withCString { write(c, $0, strlen($0)) }
-    }
-
-    private func answer(_ f: [String], root: Bool) -> String {
-        let sep = String(Self.separator)
-        func num(_ i: Int) -> UInt64? { i < f.count ? UInt64(f[i]) : nil }
-        func entry(_ node: Namespace.Node?) -> String {
-            guard let node else { return "ok\(sep)none\n" }
-            guard let meta = node.file else { return "ok\(sep)dir\n" }
-            let yaml = FmapYAML.emit(meta)
-            return "ok\(sep)file\(sep)\(yaml.utf8.count)\n" + yaml
-        }
+        let socket = ControlSocket(fd: c)
+        let reply: ControlReply
         do {
-            switch (f.first, f.count) {
-            case ("lookup", 2):
-                fs.volume.refresh()
-                return entry(fs.volume.lookup(f[1]))
-            case ("mkfile", 10):
-                guard root else { return "err\(sep)\(EACCES)\(sep)creating files needs root\n" }
-                guard let size = num(2), let mode = num(3), let uid = num(4), let gid = num(5),
-                      let nb = num(6), let ns = num(7), let chunk = num(8), let reuse = num(9) else { break }
-                let node = try fs.volume.createFile(f[1], size: size, mode: UInt32(truncatingIfNeeded: mode),
-                                                    uid: UInt32(truncatingIfNeeded: uid), gid: UInt32(truncatingIfNeeded: gid),
-                                                    interleave: InterleaveParameters(nbuckets: nb, nstrips: ns, chunkSize: chunk),
-                                                    reuseExisting: reuse == 1)
-                fs.invalidateAttributes(of: .init(node.parent))
-                return entry(node)
-            case ("mkdir", 6):
-                guard root else { return "err\(sep)\(EACCES)\(sep)creating directories needs root\n" }
-                guard let mode = num(2), let uid = num(3), let gid = num(4), let parents = num(5) else { break }
-                let made = try fs.volume.mkdir(f[1], mode: UInt32(truncatingIfNeeded: mode), uid: UInt32(truncatingIfNeeded: uid),
-                                               gid: UInt32(truncatingIfNeeded: gid), parents: parents == 1)
-                for n in made { fs.invalidateAttributes(of: .init(n.parent)) }
-                return (["ok", "dir"] + made.map(\.path)).joined(separator: sep) + "\n"
-            default:
-                break
-            }
-            return "err\(sep)\(EINVAL)\(sep)malformed control request\n"
+            let bytes = try socket.receive(what: "request", timeoutMilliseconds: Self.requestTimeoutMilliseconds)
+            do { reply = answer(try ControlRequest.decode(bytes)) } catch { reply = .failure(errno: EINVAL, message: "\(error)") }
         } catch {
-            let message = "\(error)".replacingNewlines
-            // The reference reports "out of space" as ENOMEM and a full log as ENOSPC; keep them apart.
-            let code: Int32
-            if case .noSpace = error { code = ENOMEM } else { code = error.errno.rawValue }
-            return "err\(sep)\(code)\(sep)\(message)\n"
+            return  // gone, silent or too large: nobody to answer
+        }
+        try? socket.send(reply.encoded(), timeoutMilliseconds: Self.requestTimeoutMilliseconds)
+    }
+
+    func answer(_ request: ControlRequest) -> ControlReply {
+        let volume = fs.volume
+        do throws(CoreError) {
+            switch request {
+            case .lookup(let path):
+                volume.refresh()
+                guard let node = volume.lookup(path) else { return .none }
+                return node.file.map { .file($0, created: false) } ?? .directory
+            case .createFile(let c):
+                guard c.requester == volume.superblock.systemUUID else { throw .notMaster(device: volume.device.path) }
+                let (node, created) = try volume.createOrReuseFile(
+                    c.path, size: c.size, mode: c.mode, uid: c.uid, gid: c.gid,
+                    interleave: InterleaveParameters(nbuckets: c.nbuckets, nstrips: c.nstrips, chunkSize: c.chunkSize))
+                guard let meta = node.file else { throw .isDirectory(path: c.path) }
+                if created { fs.invalidateAttributes(of: .init(node.parent)) }
+                return .file(meta, created: created)
+            case let .mkdir(path, mode, uid, gid, parents, requester):
+                guard requester == volume.superblock.systemUUID else { throw .notMaster(device: volume.device.path) }
+                let made = try volume.mkdir(path, mode: mode, uid: uid, gid: gid, parents: parents)
+                for n in made { fs.invalidateAttributes(of: .init(n.parent)) }
+                return .directoriesCreated(made.map(\.path))
+            }
+        } catch {
+            return .failure(errno: Self.errnoCode(of: error), message: "\(error)")
         }
     }
-}
 
-private extension String {
-    var replacingNewlines: String { String(map { $0 == "\n" ? " " : $0 }) }
+    /// The reference reports "out of space" as ENOMEM and a full log as ENOSPC; keep them apart.
+    static func errnoCode(of error: CoreError) -> Int32 {
+        if case .noSpace = error { return ENOMEM }
+        return error.errno.rawValue
+    }
+
+    /// For tests: whether the accept thread is still running.
+    var isAccepting: Bool { !acceptEnded.load(ordering: .acquiring) }
 }

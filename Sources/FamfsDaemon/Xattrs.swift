@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FamfsControl
 import FamfsCore
 import FamfsFormat
 import FuseProtocol
@@ -21,18 +22,7 @@ import Synchronization
 /// - `user.famfs.refresh` (root): reading it replays new log entries now and returns
 ///   "<entries> <new files> <new directories>" — how `famfs logplay` forces a replay.
 extension FamfsFileSystem {
-    enum XattrName {
-        static let fmap = "user.famfs.fmap"
-        static let device = "user.famfs.device"
-        static let uuid = "user.famfs.uuid"
-        static let role = "user.famfs.role"
-        static let host = "user.famfs.host"
-        static let pid = "user.famfs.daemon_pid"
-        static let refresh = "user.famfs.refresh"
-        static let control = "user.famfs.control"
-        static let invalidate = "user.famfs.invalidate"
-        static let shadow = "user.famfs.shadow"
-    }
+    typealias XattrName = ControlProtocol.Xattr
 
     public func getxattr(node: NodeID, name: String, context: RequestContext) throws(Errno) -> [UInt8] {
         guard let v = view(node.rawValue) else { throw .noSuchFileOrDirectory }
@@ -44,7 +34,7 @@ extension FamfsFileSystem {
         case XattrName.uuid: return Array(volume.superblock.fsUUID.description.utf8)
         case XattrName.role: return Array(volume.role.rawValue.utf8)
         case XattrName.host: return Array((volume.identity?.uuid.description ?? "").utf8)
-        case XattrName.pid where node == .root && context.uid == 0: return Array("\(getpid())".utf8)
+        case XattrName.daemonPID where node == .root && context.uid == 0: return Array("\(getpid())".utf8)
         case XattrName.control where node == .root && context.uid == 0:
             guard let name = controlName.withLock({ $0 }) else { throw .noData }
             return Array(name.utf8)
@@ -68,7 +58,7 @@ extension FamfsFileSystem {
         var names = [XattrName.device, XattrName.uuid, XattrName.role, XattrName.host]
         if v.meta != nil { names.insert(XattrName.fmap, at: 0) }
         if node == .root && shadowDirectory.withLock({ $0 }) != nil { names.append(XattrName.shadow) }
-        if node == .root && context.uid == 0 { names += [XattrName.pid, XattrName.control] }
+        if node == .root && context.uid == 0 { names += [XattrName.daemonPID, XattrName.control] }
         return names
     }
 

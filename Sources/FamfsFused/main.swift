@@ -1,2 +1,6 @@
 import FamfsCLI
+import Glibc
+
+// A peer that closed its end (a pipe to head, a control socket) must give EPIPE, not kill us.
+signal(SIGPIPE, SIG_IGN)
 FusedCommand.main()

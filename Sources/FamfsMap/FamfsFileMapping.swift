@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CFamfsShims
+import FamfsControl
 import FamfsMemory
 import FamfsFormat
 import Synchronization
@@ -195,8 +196,8 @@ public final class FamfsFileMapping: @unchecked Sendable {
     public static let fuseSuperMagic: Int = 0x6573_5546
     /// What a famfs-aware kernel may report for a fuse famfs (reference §1).
     public static let famfsStatfsMagic: Int = 0x87b2_82fd
-    public static let fmapAttribute = "user.famfs.fmap"
-    public static let deviceAttribute = "user.famfs.device"
+    public static let fmapAttribute = ControlProtocol.Xattr.fmap
+    public static let deviceAttribute = ControlProtocol.Xattr.device
 
     struct Inspection {
         var yaml: String

@@ -49,7 +49,7 @@ struct CpCommand: ParsableCommand {
         var jobs: [Job] = []
         do {
             let dest = try FamfsPath.resolve(destArg)
-            let session = try FamfsSession(dest, bulk: true)
+            let session = try FamfsSession.open(dest, bulk: true)
             let destNode = try session.lookup(dest.relative)
             let ctx = Context(session: session, params: params, mode: mode, uid: uid, gid: gid)
 
@@ -118,7 +118,7 @@ struct CpCommand: ParsableCommand {
         if errors > 0 { throw ExitCode(1) }
     }
 
-    struct Context { var session: FamfsSession; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }
+    struct Context { var session: FamfsWriter; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }
 
     func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "/" + b }
 
@@ -127,7 +127,7 @@ struct CpCommand: ParsableCommand {
     }
 
     func fatalCode(_ error: Error) -> Int32 {
-        if let r = error as? FamfsSession.RemoteError { return r.errno == ENOMEM || r.errno == ENOSPC ? r.errno : 1 }
+        if let r = error as? DaemonClient.Refusal { return r.errno == ENOMEM || r.errno == ENOSPC ? r.errno : 1 }
         guard let e = error as? CoreError else { return 1 }
         switch e {
         case .noSpace: return ENOMEM
@@ -147,9 +147,8 @@ struct CpCommand: ParsableCommand {
             return 1
         }
         do {
-            let node = try ctx.session.createFile(rel, size: size, mode: ctx.mode ?? srcMode, uid: ctx.uid, gid: ctx.gid,
-                                                 interleave: ctx.params, reuseExisting: true)
-            guard let f = node.file else { throw CoreError.isDirectory(path: rel) }
+            let (f, _) = try ctx.session.createFile(rel, size: size, mode: ctx.mode ?? srcMode, uid: ctx.uid, gid: ctx.gid,
+                                                    interleave: ctx.params)
             jobs.append(Job(source: src, size: size, file: f, device: ctx.session.device, display: display(dest, rel)))
             return 0
         } catch let e as CoreError {
@@ -159,7 +158,7 @@ struct CpCommand: ParsableCommand {
                 Output.err("famfs cp: \(display(dest, rel)): \(e)")
                 return 1
             }
-        } catch let e as FamfsSession.RemoteError {
+        } catch let e as DaemonClient.Refusal {
             if e.isFatal { throw e }
             Output.err("famfs cp: \(display(dest, rel)): \(e)")
             return 1

@@ -116,18 +116,9 @@ struct CreatCommand: ParsableCommand {
         let target = try FamfsPath.resolve(path)
         guard !target.relative.isEmpty else { throw CoreError.isDirectory(path: path) }
         let session = try sessions.session(for: target)
-        if let node = try session.lookup(target.relative) {
-            guard let f = node.file else { throw CoreError.isDirectory(path: path) }
-            if size != 0 && f.size != size {
-                throw CoreError.invalidArgument("\(path): exists with size \(f.size), not \(size)")
-            }
-            return (f, session.device)
-        }
-        guard size > 0 else { throw CoreError.invalidArgument("\(path): new file size=zero (use -s)") }
-        let node = try session.createFile(target.relative, size: size, mode: mode, uid: uid, gid: gid,
-                                         interleave: params, reuseExisting: true)
-        guard let f = node.file else { throw CoreError.isDirectory(path: path) }
-        if verbose { Output.out("famfs creat: created \(target.full) (\(size) bytes)\n") }
+        // One call: the writer checks "exists with another size" and "new file without a size".
+        let (f, created) = try session.createFile(target.relative, size: size, mode: mode, uid: uid, gid: gid, interleave: params)
+        if verbose && created { Output.out("famfs creat: created \(target.full) (\(size) bytes)\n") }
         return (f, session.device)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FamfsControl
 import FamfsCore
 import Foundation
 
@@ -28,7 +29,7 @@ struct FlushCommand: ParsableCommand {
                 guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
                 guard let f = node.file else { throw CoreError.invalidArgument("\(file): not a regular file") }
                 try FileData.flush(f, volume.device)
-                if xattrString(target.full, "user.famfs.invalidate") != "1" {
+                if xattrString(target.full, ControlProtocol.Xattr.invalidate) != "1" {
                     throw CoreError.invalidArgument("\(file): the famfs daemon did not drop its cached pages")
                 }
                 if verbose { Output.out("famfs flush: flushed \(f.size) bytes: \(file)\n") }

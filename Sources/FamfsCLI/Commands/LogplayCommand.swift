@@ -1,4 +1,5 @@
 import ArgumentParser
+import FamfsControl
 import FamfsCore
 import Foundation
 
@@ -32,7 +33,7 @@ struct LogplayCommand: ParsableCommand {
         if dryrun {
             Output.out("famfs_logplay: \(report.entries) log entries; \(report.filesCreated) files; \(report.directoriesCreated) directories\n")
         } else {
-            guard let answer = xattrString(mpt, "user.famfs.refresh") else {
+            guard let answer = xattrString(mpt, ControlProtocol.Xattr.refresh) else {
                 Output.err("famfs logplay: the daemon of \(mpt) does not answer"); throw ExitCode(1)
             }
             let f = answer.split(separator: " ")

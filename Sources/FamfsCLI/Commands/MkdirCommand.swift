@@ -30,7 +30,7 @@ struct MkdirCommand: ParsableCommand {
                 if parents { return }
                 throw CoreError.exists(path: dir)
             }
-            let created = try FamfsSession(target).mkdir(target.relative, mode: mode, uid: uid, gid: gid, parents: parents)
+            let created = try FamfsSession.open(target).mkdir(target.relative, mode: mode, uid: uid, gid: gid, parents: parents)
             if verbose {
                 for path in created {
                     Output.out("famfs mkdir: created directory '\(target.mountPoint)/\(path)'\n")

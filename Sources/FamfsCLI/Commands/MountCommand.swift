@@ -1,5 +1,6 @@
 import ArgumentParser
 import CFamfsShims
+import FamfsControl
 import FamfsCore
 import FamfsDaemon
 import FamfsFormat
@@ -81,7 +82,7 @@ struct UmountCommand: ParsableCommand {
             Output.err("famfs umount: \(mountPoint) is not a famfs mount point"); throw ExitCode(1)
         }
         // Ask the daemon for its pid first; a dead daemon (kill -9) simply has none to wait for.
-        let pid = xattrString(mpt, "user.famfs.daemon_pid").flatMap { Int32($0) }
+        let pid = xattrString(mpt, ControlProtocol.Xattr.daemonPID).flatMap { Int32($0) }
         if umount2(mpt, 0) != 0 {
             let e = errno
             // Busy or a dead daemon: detach it; the kernel tears down when the last user lets go.

@@ -47,22 +47,37 @@ extension FamfsVolume {
     /// node is an error.
     public func createFile(_ path: String, size: UInt64, mode: UInt32, uid: UInt32, gid: UInt32,
                            interleave: InterleaveParameters = .contiguous, reuseExisting: Bool = false) throws(CoreError) -> Namespace.Node {
-        let parts = try validated(path)
         guard size > 0 else { throw .invalidArgument("\(path): creating an empty file is not allowed") }
+        return try create(path, size: size, mode: mode, uid: uid, gid: gid, interleave: interleave, reuse: reuseExisting).node
+    }
+
+    /// The one rule for `famfs creat` and `famfs cp` targets, wherever they are served (the
+    /// daemon's control channel or a command's own replay): a missing file is created with `size`
+    /// bytes; an existing file is returned as is when `size` is 0 (any size) or its size; anything
+    /// else at `path` is an error. `created` tells which happened.
+    public func createOrReuseFile(_ path: String, size: UInt64, mode: UInt32, uid: UInt32, gid: UInt32,
+                                  interleave: InterleaveParameters = .contiguous) throws(CoreError) -> (node: Namespace.Node, created: Bool) {
+        try create(path, size: size, mode: mode, uid: uid, gid: gid, interleave: interleave, reuse: true)
+    }
+
+    private func create(_ path: String, size: UInt64, mode: UInt32, uid: UInt32, gid: UInt32,
+                        interleave: InterleaveParameters, reuse: Bool) throws(CoreError) -> (node: Namespace.Node, created: Bool) {
+        let parts = try validated(path)
         guard size <= superblock.deviceSize else { throw .noSpace(device: device.path, path: path, bytes: size) }
-        try interleave.validate(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit)
+        if size > 0 { try interleave.validate(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit) }
         return try withWriteLock { r, header throws(CoreError) in
             let parentPath = parts.dropLast().joined(separator: "/")
             guard let parent = r.namespace.lookup(parentPath) else { throw .notFound(path: parentPath) }
             guard parent.isDirectory else { throw .notDirectory(path: parentPath) }
             if let existing = r.namespace.child(of: parent.id, named: String(parts.last!)) {
                 guard let f = existing.file else { throw .isDirectory(path: path) }
-                guard reuseExisting else { throw .exists(path: path) }
-                guard f.size == size else {
+                guard reuse else { throw .exists(path: path) }
+                guard size == 0 || f.size == size else {
                     throw .invalidArgument("\(path): exists with size \(f.size), not \(size)")
                 }
-                return existing
+                return (existing, false)
             }
+            guard size > 0 else { throw .invalidArgument("\(path): new file size=zero (give a size)") }
             guard !header.isFull else { throw .logFull(device: device.path, slots: header.slots) }
             guard let fmap = r.proposeAllocation(size: size, interleave: interleave) else {
                 throw .noSpace(device: device.path, path: path, bytes: size)
@@ -72,7 +87,7 @@ extension FamfsVolume {
             guard let node = r.namespace[Namespace.nodeID(logIndex: index)] else {
                 throw .invalidArgument("\(path): the new entry was not accepted by replay")
             }
-            return node
+            return (node, true)
         }
     }
 
