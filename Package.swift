@@ -21,7 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
-        .target(name: "FamfsFormat"),
+        // CRC-32 by carry-less multiply (PCLMULQDQ / ARMv8 CRC32): Swift cannot emit these instructions.
+        .target(name: "CFamfsCRC"),
+        .target(name: "FamfsFormat", dependencies: ["CFamfsCRC"]),
         // getopt-compatible command lines, help, man pages and completions (standard library only).
         .target(name: "FamfsCommandLine"),
         // C for what Swift cannot express: the FUSE part (device clone ioctl, SCM_RIGHTS) and the

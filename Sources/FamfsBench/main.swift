@@ -8,7 +8,7 @@ struct FamfsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "famfs-bench",
         abstract: "famfs benchmarks and test load generators.",
-        subcommands: [MetadataBench.self, CreateLoop.self, MapBench.self])
+        subcommands: [MetadataBench.self, CreateLoop.self, MapBench.self, FillLog.self])
 }
 
 /// Creates files one after another on a device, printing each name once its create has returned.

@@ -53,8 +53,9 @@ enum FamfsMounter {
             throw Failure("\(dev) is already mounted at \(m.mountPoint)")
         }
         if MountTable.mounts().contains(where: { $0.mountPoint == mpt }) { throw Failure("\(mpt) is already a mount point") }
-        // Refuse before starting anything when there is no valid famfs on the device.
-        do { _ = try FamfsVolume(path: dev, writable: false, identity: nil) } catch { throw Failure("\(error)") }
+        // Refuse before starting anything when there is no valid famfs on the device (superblock
+        // and log header; the daemon replays the log, once).
+        do { _ = try FamfsVolume(path: dev, writable: false, identity: nil, replaying: false) } catch { throw Failure("\(error)") }
         return (dev, mpt)
     }
 

@@ -25,10 +25,11 @@ public enum FamfsDaemon {
         let identity = try? HostIdentity.load()
         let volume: FamfsVolume
         do {
-            // Master mounts map the device read-write (data writes); clients only if asked.
-            let probe = try FamfsVolume(path: device, writable: false, identity: identity)
+            // Master mounts map the device read-write (data writes); clients only if asked. The
+            // probe reads only the superblock: the log is replayed once, by the volume served.
+            let probe = try FamfsVolume(path: device, writable: false, identity: identity, replaying: false)
             let writable = probe.role == .master || options.clientWritable
-            volume = writable ? try FamfsVolume(path: device, writable: true, identity: identity) : probe
+            volume = try FamfsVolume(path: device, writable: writable, identity: identity)
         } catch {
             ready(.core(error))
             return

@@ -77,41 +77,4 @@ public enum Fmap: Equatable, Sendable {
         w.u64(off + 8, e.offset)
         w.u64(off + 16, e.length)
     }
-
-    /// Structural decode; `entryBase` is where the fmap sits inside the entry, for messages.
-    static func decode(_ r: ByteReader, at base: Int) throws(FormatError) -> Fmap {
-        let type = r.u32(base)
-        let count = r.u32(base + 8)
-        func ext(_ off: Int) -> SimpleExtent {
-            SimpleExtent(devIndex: r.u64(off), offset: r.u64(off + 8), length: r.u64(off + 16))
-        }
-        switch type {
-        case extTypeSimple:
-            guard count >= 1 && count <= UInt32(Media.maxSimpleExtents) else {
-                throw .badField(structure: "fmap", field: "fmap_nextents", offset: base + 8, value: UInt64(count),
-                                reason: "a simple map has 1 to \(Media.maxSimpleExtents) extents")
-            }
-            return .simple((0..<Int(count)).map { ext(base + 16 + $0 * SimpleExtent.size) })
-        case extTypeInterleave:
-            guard count == 1 else {
-                throw .badField(structure: "fmap", field: "fmap_niext", offset: base + 8, value: UInt64(count),
-                                reason: "an interleaved map has exactly 1 interleaved extent")
-            }
-            let nstrips = r.u64(base + 16)
-            let chunk = r.u64(base + 24)
-            guard nstrips >= 1 && nstrips <= UInt64(Media.maxStrips) else {
-                throw .badField(structure: "fmap", field: "ie_nstrips", offset: base + 16, value: nstrips,
-                                reason: "an interleaved extent has 1 to \(Media.maxStrips) strips")
-            }
-            guard chunk > 0 && chunk & (chunk - 1) == 0 else {
-                throw .badField(structure: "fmap", field: "ie_chunk_size", offset: base + 24, value: chunk,
-                                reason: "the chunk size must be a non-zero power of two")
-            }
-            let strips = (0..<Int(nstrips)).map { ext(base + 32 + $0 * SimpleExtent.size) }
-            return .interleaved(InterleavedExtent(chunkSize: chunk, strips: strips))
-        default:
-            throw .badField(structure: "fmap", field: "fmap_ext_type", offset: base, value: UInt64(type),
-                            reason: "unknown extent type (0 simple, 1 interleave)")
-        }
-    }
 }

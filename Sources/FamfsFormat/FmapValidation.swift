@@ -47,22 +47,23 @@ extension Fmap {
     /// The log replay, the allocator's collision check, the mapping library, the GET_FMAP
     /// replies and the daemon's data path all ask this one function.
     public func validate(deviceSize: UInt64, alignment: UInt64, dataStart: UInt64 = 0) throws(FmapError) {
-        let unit = max(alignment, 1)
-        let isStrip: Bool
         switch self {
         case .simple(let extents):
-            isStrip = false
-            guard !extents.isEmpty else { throw .noExtents }
-            guard extents.count <= Media.maxSimpleExtents else {
-                throw .tooManyExtents(count: extents.count, limit: Media.maxSimpleExtents, strips: false)
-            }
+            try Self.validate(extents: extents, chunkSize: nil, deviceSize: deviceSize, alignment: alignment, dataStart: dataStart)
         case .interleaved(let ie):
-            isStrip = true
-            guard !ie.strips.isEmpty else { throw .noExtents }
-            guard ie.strips.count <= Media.maxStrips else {
-                throw .tooManyExtents(count: ie.strips.count, limit: Media.maxStrips, strips: true)
-            }
+            try Self.validate(extents: ie.strips, chunkSize: ie.chunkSize, deviceSize: deviceSize, alignment: alignment, dataStart: dataStart)
         }
+    }
+
+    /// `validate` on the extents (or, with `chunkSize`, the strips) of a map wherever they are
+    /// stored: an `Fmap`'s arrays, or a log entry read in place (`FmapView`).
+    public static func validate<E: Collection<SimpleExtent>>(extents: E, chunkSize: UInt64?, deviceSize: UInt64,
+                                                             alignment: UInt64, dataStart: UInt64) throws(FmapError) {
+        let unit = max(alignment, 1)
+        let isStrip = chunkSize != nil
+        let limit = isStrip ? Media.maxStrips : Media.maxSimpleExtents
+        guard !extents.isEmpty else { throw .noExtents }
+        guard extents.count <= limit else { throw .tooManyExtents(count: extents.count, limit: limit, strips: isStrip) }
         // Names are only built for the error: the data path validates on every request.
         func what(_ i: Int) -> String { isStrip ? "strip \(i)" : "extent \(i)" }
         for (i, e) in extents.enumerated() {
@@ -78,8 +79,8 @@ extension Fmap {
                 throw .inReservedArea(extent: what(i), offset: e.offset, dataStart: dataStart)
             }
         }
-        if case .interleaved(let ie) = self, ie.chunkSize == 0 || ie.chunkSize % unit != 0 {
-            throw .badChunkSize(chunkSize: ie.chunkSize, alignment: unit)
+        if let chunkSize, chunkSize == 0 || chunkSize % unit != 0 {
+            throw .badChunkSize(chunkSize: chunkSize, alignment: unit)
         }
     }
 }
@@ -89,5 +90,16 @@ extension FileMeta {
     public func validate(deviceSize: UInt64, alignment: UInt64, dataStart: UInt64 = 0) throws(FmapError) {
         try fmap.validate(deviceSize: deviceSize, alignment: alignment, dataStart: dataStart)
         guard size <= fmap.capacity else { throw .sizeExceedsMap(size: size, capacity: fmap.capacity) }
+    }
+}
+
+extension FmapView {
+    /// `FileMeta.validate` for a file read in place from the log: the map, then `size` against
+    /// the bytes the map can place.
+    public func validate(size: UInt64, deviceSize: UInt64, alignment: UInt64, dataStart: UInt64 = 0) throws(FmapError) {
+        try Fmap.validate(extents: self, chunkSize: isInterleaved ? chunkSize : nil, deviceSize: deviceSize,
+                          alignment: alignment, dataStart: dataStart)
+        let capacity = self.capacity
+        guard size <= capacity else { throw .sizeExceedsMap(size: size, capacity: capacity) }
     }
 }

@@ -156,27 +156,6 @@ public struct LogEntry: Equatable, Sendable {
     /// Verifies and decodes slot `index`. Paths are returned as stored (not validated here:
     /// replay decides what to do with a path that breaks `LogPath`'s rules).
     public static func decode(_ raw: UnsafeRawBufferPointer, index: UInt64) throws(FormatError) -> LogEntry {
-        try verify(raw, index: index)
-        let r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[0..<Media.logEntrySize]))
-        let type = r.u32(Offset.type)
-        let body: Body
-        switch type {
-        case EntryType.file:
-            let path = String(decoding: r.cString(Offset.filePath, Media.pathFieldLength), as: UTF8.self)
-            body = .file(FileMeta(path: path, size: r.u64(Offset.fileSize), mode: r.u32(Offset.fileMode),
-                                  uid: r.u32(Offset.fileUID), gid: r.u32(Offset.fileGID),
-                                  fmap: try Fmap.decode(r, at: Offset.fileFmap), flags: r.u32(Offset.fileFlags)))
-        case EntryType.mkdir:
-            let path = String(decoding: r.cString(Offset.dirPath, Media.pathFieldLength), as: UTF8.self)
-            body = .mkdir(DirectoryMeta(path: path, mode: r.u32(Offset.dirMode),
-                                        uid: r.u32(Offset.dirUID), gid: r.u32(Offset.dirGID)))
-        case EntryType.delete: body = .delete
-        case EntryType.addDaxdev:
-            body = .addDaxdev(DaxdevMeta(size: r.u64(Offset.daxSize), uuid: FamfsUUID(unchecked: r.slice(Offset.daxUUID, 16)),
-                                         index: r.u32(Offset.daxIndex)))
-        case EntryType.invalid: body = .invalid
-        default: body = .unknown(type: type)
-        }
-        return LogEntry(seqnum: r.u64(Offset.seqnum), body: body)
+        try LogEntryView(verifying: raw, index: index).decoded()
     }
 }

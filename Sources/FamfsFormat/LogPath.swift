@@ -31,3 +31,31 @@ public enum LogPath {
         }
     }
 }
+
+extension LogPath {
+    /// `check` on a path read from a log entry, without building a string when the path is fine:
+    /// an ASCII path is checked byte by byte here; anything else (or any failure, for its message)
+    /// goes through `check` on the decoded string, so the verdict is always the same.
+    public static func check(bytes: UnsafeRawBufferPointer) throws(FormatError) {
+        if isWellFormedASCII(bytes) { return }
+        try check(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Non-empty, ≤ 79 bytes, ASCII without NUL, not absolute, no empty, "." or ".." component.
+    private static func isWellFormedASCII(_ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        guard n > 0, n <= Media.maxPathLength else { return false }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var start = 0
+        for i in 0...n {
+            let c: UInt8 = i == n ? slash : p[i]
+            if c == 0 || c >= 0x80 { return false }
+            guard c == slash else { continue }
+            let len = i - start
+            if len == 0 { return false }
+            if p[start] == dot && (len == 1 || (len == 2 && p[start + 1] == dot)) { return false }
+            start = i + 1
+        }
+        return true
+    }
+}

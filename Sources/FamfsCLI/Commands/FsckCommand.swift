@@ -21,7 +21,8 @@ struct FsckCommand: ParsableCommand {
         let target: FamfsTarget
         do { target = try FamfsTarget.resolve(path, purpose: .fsck) } catch { throw Output.fail("famfs fsck", error) }
         do {
-            let volume = try FamfsVolume(path: target.device, writable: false, identity: try? HostIdentity.load())
+            // Fsck.scan replays the log from scratch: opening must not replay it a first time.
+            let volume = try FamfsVolume(path: target.device, writable: false, identity: try? HostIdentity.load(), replaying: false)
             let report = try Fsck.scan(volume, buckets: nbuckets, namespace: verbose)
             if json {
                 Output.out(FsckText.json(report))

@@ -50,7 +50,7 @@ public struct MkfsCommand: ParsableCommand {
                 Output.out("Famfs superblock killed\n")
             case .formatted(let sb):
                 Output.out("devsize: \(sb.deviceSize)\n")
-                let volume = try FamfsVolume(path: device, writable: false, identity: identity)
+                let volume = try FamfsVolume(path: device, writable: false, identity: identity, replaying: false)
                 Output.out(FsckText.render(try Fsck.scan(volume), human: true, verbose: false))
             }
         } catch {

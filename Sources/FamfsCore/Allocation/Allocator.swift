@@ -28,8 +28,11 @@ public struct Allocator: Sendable {
     public var freeBytes: UInt64 { UInt64(bitmap.count - bitmap.setCount) * allocationUnit }
 
     /// Marks an existing file's extents (from the log) as used, counting collisions.
-    public mutating func markUsed(_ fmap: Fmap) {
-        for e in fmap.extents {
+    public mutating func markUsed(_ fmap: Fmap) { markUsed(extents: fmap.extents) }
+
+    /// `markUsed` for extents read in place from the log (no array).
+    public mutating func markUsed<S: Sequence<SimpleExtent>>(extents: S) {
+        for e in extents {
             guard e.length > 0 else { continue }
             // Extents past the end of the device (a corrupt or foreign map) claim nothing here;
             // no arithmetic on the device's values may overflow.
@@ -37,6 +40,16 @@ public struct Allocator: Sendable {
             let first = Int(e.offset / allocationUnit)
             let n = Int(min(e.length / allocationUnit + (e.length % allocationUnit == 0 ? 0 : 1), UInt64(bitmap.count)))
             for i in first..<min(first + n, bitmap.count) where !bitmap.set(i) { collisions += 1 }
+        }
+    }
+
+    /// `problem(with:)` for a file read in place from the log (no arrays).
+    public func problem(size: UInt64, fmap: FmapView) -> FmapError? {
+        do {
+            try fmap.validate(size: size, deviceSize: deviceSize, alignment: allocationUnit, dataStart: reservedBytes)
+            return nil
+        } catch {
+            return error
         }
     }
 

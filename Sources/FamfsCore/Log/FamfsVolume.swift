@@ -19,8 +19,10 @@ public final class FamfsVolume: Sendable {
 
     /// Opens `path`. `writable` maps the device read-write (needed to append on the master, or to
     /// write file data). Fails on a missing device, a bad superblock or log header, or a device
-    /// smaller than the superblock says.
-    public init(path: String, writable: Bool, identity: HostIdentity? = nil) throws(CoreError) {
+    /// smaller than the superblock says. `replaying: false` leaves the namespace empty until the
+    /// first `refresh()`: for fsck, which replays from scratch by itself, and for checks that only
+    /// need the superblock and log header.
+    public init(path: String, writable: Bool, identity: HostIdentity? = nil, replaying: Bool = true) throws(CoreError) {
         let device = try Device(path: path, writable: writable)
         CacheControl.invalidate(device.base, Media.superblockSize)
         let sb: Superblock
@@ -37,7 +39,7 @@ public final class FamfsVolume: Sendable {
         self.role = identity?.uuid == sb.systemUUID ? .master : .client
         self.state = Mutex(LogReplayer(superblock: sb))
         _ = try readHeader()
-        refresh()
+        if replaying { refresh() }
     }
 
     var logBase: UnsafeMutableRawPointer { device.base + Int(superblock.logOffset) }

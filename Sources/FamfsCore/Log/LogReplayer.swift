@@ -41,10 +41,13 @@ public struct LogReplayer: Sendable {
             guard off + Media.logEntrySize <= log.count else { break }
             let slot = UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize])
             do {
-                let entry = try LogEntry.decode(slot, index: i)
+                // The slot is read in place: the CRC once, the fields where they lie; only what
+                // the namespace keeps is copied out.
+                let entry = try LogEntryView(verifying: slot, index: i)
+                let fmap = entry.type == LogEntry.EntryType.file ? try entry.fileFmap() : nil
                 for (bad, error) in pendingBad { skipCorrupt(bad, error) }
                 pendingBad.removeAll()
-                apply(entry, index: i)
+                apply(entry, fmap: fmap, index: i)
                 nextIndex = i + 1
             } catch {
                 pendingBad.append((i, error))
@@ -74,18 +77,22 @@ public struct LogReplayer: Sendable {
         nextIndex = index + 1
     }
 
-    mutating func apply(_ entry: LogEntry, index: UInt64) {
-        switch entry.body {
-        case .file(let f):
+    /// Applies a verified entry; `fmap` is the FILE entry's map (already structurally checked).
+    mutating func apply(_ entry: LogEntryView, fmap: FmapView?, index: UInt64) {
+        switch entry.type {
+        case LogEntry.EntryType.file:
+            guard let fmap else { return }
             loggedFiles += 1
-            loggedFileBytes &+= f.size
-            allocator.markUsed(f.fmap)
-            if let problem = fileProblem(f) {
+            loggedFileBytes &+= entry.fileSize
+            allocator.markUsed(extents: fmap)
+            if let problem = fileProblem(path: entry.filePath, size: entry.fileSize, fmap: fmap) {
                 report.fileErrors += 1
-                report.problems.append("log entry \(index): file '\(f.path)': \(problem) (skipped)")
+                report.problems.append("log entry \(index): file '\(String(decoding: entry.filePath, as: UTF8.self))': \(problem) (skipped)")
                 return
             }
             guard buildsNamespace else { report.filesCreated += 1; return }
+            let f = FileMeta(path: String(decoding: entry.filePath, as: UTF8.self), size: entry.fileSize, mode: entry.fileMode,
+                             uid: entry.fileUID, gid: entry.fileGID, fmap: fmap.fmap, flags: entry.fileFlags)
             switch namespace.insert(path: f.path, index: index, kind: .file(f), mode: f.mode, uid: f.uid, gid: f.gid) {
             case .added: report.filesCreated += 1
             case .existed: report.filesExisted += 1
@@ -93,33 +100,35 @@ public struct LogReplayer: Sendable {
                 report.fileErrors += 1
                 report.problems.append("log entry \(index): \(why) (skipped)")
             }
-        case .mkdir(let d):
+        case LogEntry.EntryType.mkdir:
             loggedDirectories += 1
-            if let bad = pathProblem(d.path) {
+            if let bad = pathProblem(entry.dirPath) {
                 report.directoryErrors += 1
-                report.problems.append("log entry \(index): directory '\(d.path)': \(bad) (skipped)")
+                report.problems.append("log entry \(index): directory '\(String(decoding: entry.dirPath, as: UTF8.self))': \(bad) (skipped)")
                 return
             }
             guard buildsNamespace else { report.directoriesCreated += 1; return }
-            switch namespace.insert(path: d.path, index: index, kind: .directory, mode: d.mode, uid: d.uid, gid: d.gid) {
+            let path = String(decoding: entry.dirPath, as: UTF8.self)
+            switch namespace.insert(path: path, index: index, kind: .directory, mode: entry.dirMode, uid: entry.dirUID, gid: entry.dirGID) {
             case .added: report.directoriesCreated += 1
             case .existed: report.directoriesExisted += 1
             case .conflict(let why):
                 report.directoryErrors += 1
                 report.problems.append("log entry \(index): \(why) (skipped)")
             }
-        case .delete, .addDaxdev, .invalid, .unknown:
+        default:
+            // DELETE, ADD_DAXDEV, INVALID and unknown types.
             report.ignoredEntries += 1
         }
     }
 
-    private func pathProblem(_ path: String) -> String? {
-        do { try LogPath.check(path); return nil } catch { return "\(error)" }
+    private func pathProblem(_ path: UnsafeRawBufferPointer) -> String? {
+        do { try LogPath.check(bytes: path); return nil } catch { return "\(error)" }
     }
 
-    private func fileProblem(_ f: FileMeta) -> String? {
-        if let p = pathProblem(f.path) { return p }
-        return allocator.problem(with: f).map { "map: \($0)" }
+    private func fileProblem(path: UnsafeRawBufferPointer, size: UInt64, fmap: FmapView) -> String? {
+        if let p = pathProblem(path) { return p }
+        return allocator.problem(size: size, fmap: fmap).map { "map: \($0)" }
     }
 
     /// Space for a new file, chosen on a copy of the bitmap: the bits become used when the

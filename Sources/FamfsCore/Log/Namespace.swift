@@ -32,38 +32,51 @@ public struct Namespace: Sendable {
         public var size: UInt64 { file?.size ?? 0 }
     }
 
-    public private(set) var nodes: [UInt64: Node]
+    /// Node `id` lives at `slots[id]`: ids are small and dense (log indexes plus a constant), so
+    /// an array indexed by id replaces hashing on every lookup and insert of replay.
+    private var slots: [Node?]
+    public private(set) var fileCount = 0
+    public private(set) var directoryCount = 0
 
     public init() {
-        nodes = [Self.rootID: Node(id: Self.rootID, parent: Self.rootID, name: "", path: "", kind: .directory,
-                                   mode: 0o755, uid: 0, gid: 0)]
+        slots = [Node?](repeating: nil, count: Int(Self.firstLogNodeID))
+        slots[Int(Self.rootID)] = Node(id: Self.rootID, parent: Self.rootID, name: "", path: "", kind: .directory,
+                                       mode: 0o755, uid: 0, gid: 0)
     }
 
+    /// Every node by id (O(n): for tests and tools, not for serving).
+    public var nodes: [UInt64: Node] {
+        var out: [UInt64: Node] = [:]
+        for case let node? in slots { out[node.id] = node }
+        return out
+    }
+
+    public var count: Int { 1 + fileCount + directoryCount }
+
     mutating func reserve(_ more: Int) {
-        if nodes.capacity < nodes.count + more { nodes.reserveCapacity(nodes.count + more) }
+        let want = Int(Self.firstLogNodeID) + (count - 1) + more
+        if slots.capacity < want { slots.reserveCapacity(want) }
     }
 
     public static func nodeID(logIndex: UInt64) -> UInt64 { logIndex + firstLogNodeID }
 
-    public var root: Node { nodes[Self.rootID]! }
-    public var fileCount: Int { nodes.values.count { !$0.isDirectory } }
-    public var directoryCount: Int { nodes.count - 1 - fileCount }
+    public var root: Node { slots[Int(Self.rootID)]! }
 
-    public subscript(id: UInt64) -> Node? { nodes[id] }
+    public subscript(id: UInt64) -> Node? { id < UInt64(slots.count) ? slots[Int(id)] : nil }
 
     public func child(of parent: UInt64, named name: String) -> Node? {
-        nodes[parent]?.children[name].flatMap { nodes[$0] }
+        self[parent]?.children[name].flatMap { self[$0] }
     }
 
     /// The node at a relative path ("" or "." is the root); nil if any component is missing.
     public func lookup(_ path: String) -> Node? {
-        lookupID(path.split(separator: "/")).flatMap { nodes[$0] }
+        lookupID(path.split(separator: "/")).flatMap { self[$0] }
     }
 
     func lookupID<S: Sequence>(_ parts: S) -> UInt64? where S.Element: StringProtocol {
         var id = Self.rootID
         for part in parts where part != "." {
-            guard let next = nodes[id]?.children[String(part)] else { return nil }
+            guard let next = self[id]?.children[String(part)] else { return nil }
             id = next
         }
         return id
@@ -71,23 +84,42 @@ public struct Namespace: Sendable {
 
     /// Children of a directory in log order (the order they were created).
     public func children(of id: UInt64) -> [Node] {
-        guard let dir = nodes[id] else { return [] }
-        return dir.children.values.sorted().compactMap { nodes[$0] }
+        guard let dir = self[id] else { return [] }
+        return dir.children.values.sorted().compactMap { self[$0] }
     }
 
     public enum Insertion: Equatable { case added, existed, conflict(String) }
 
-    /// Adds a node for log entry `index` at `path` (already checked by `LogPath`).
+    /// Adds a node for log entry `index` at `path` (already checked by `LogPath`). The path is
+    /// walked in place (no array of components) and the parent is changed in its slot, never
+    /// copied: a copy would share the children dictionary and make the insert a full copy.
     mutating func insert(path: String, index: UInt64, kind: Kind, mode: UInt32, uid: UInt32, gid: UInt32) -> Insertion {
-        let parts = path.split(separator: "/").map(String.init)
-        guard let name = parts.last else { return .conflict("empty path") }
-        // Work with ids only: holding a copy of the parent node would share its children
-        // dictionary and turn the insertion below into a full copy (quadratic replay).
-        guard let parentID = lookupID(parts.dropLast()) else {
-            return .conflict("parent directory of '\(path)' does not exist")
+        // The components as `split(separator: "/")` gives them: empty ones are left out; "."
+        // is skipped on the way down (as `lookupID` does) but may name the new node.
+        var parentID = Self.rootID
+        var name: Substring? = nil
+        var parentMissing = false
+        var rest = path[...]
+        while !rest.isEmpty {
+            let part: Substring
+            if let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) {
+                part = rest[..<slash]
+                rest = rest[rest.utf8.index(after: slash)...]
+            } else {
+                part = rest
+                rest = rest[rest.endIndex...]
+            }
+            if part.isEmpty { continue }
+            if let previous = name, !parentMissing, previous != "." {
+                if let next = self[parentID]?.children[String(previous)] { parentID = next } else { parentMissing = true }
+            }
+            name = part
         }
-        guard nodes[parentID]?.isDirectory == true else { return .conflict("parent of '\(path)' is a file") }
-        if let existingID = nodes[parentID]?.children[name], let existingKind = nodes[existingID]?.kind {
+        guard let name else { return .conflict("empty path") }
+        guard !parentMissing else { return .conflict("parent directory of '\(path)' does not exist") }
+        guard self[parentID]?.isDirectory == true else { return .conflict("parent of '\(path)' is a file") }
+        let key = String(name)
+        if let existingID = self[parentID]?.children[key], let existingKind = self[existingID]?.kind {
             switch (existingKind, kind) {
             case (.directory, .directory), (.file, .file): return .existed
             case (.directory, .file): return .conflict("'\(path)' is logged as a file but is a directory")
@@ -95,9 +127,16 @@ public struct Namespace: Sendable {
             }
         }
         let id = Self.nodeID(logIndex: index)
-        nodes[id] = Node(id: id, parent: parentID, name: name, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
-        nodes[parentID]?.children[name] = id
-        if kind == .directory { nodes[parentID]?.subdirectoryCount += 1 }
+        let slot = Int(id)
+        if slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count)) }
+        slots[slot] = Node(id: id, parent: parentID, name: key, path: path, kind: kind, mode: mode & 0o7777, uid: uid, gid: gid)
+        slots[Int(parentID)]!.children[key] = id
+        if kind == .directory {
+            slots[Int(parentID)]!.subdirectoryCount += 1
+            directoryCount += 1
+        } else {
+            fileCount += 1
+        }
         return .added
     }
 }
