@@ -84,6 +84,16 @@ let package = Package(
                 "FamfsFormat", "FamfsCore", "FamfsMap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Fuzz targets for the parsers that face media, files, peers and the kernel. Fuzz/run.sh
+        // builds this with libFuzzer; a plain build replays saved inputs (`FamfsFuzz <target> <file>…`).
+        .executableTarget(
+            name: "FamfsFuzz",
+            dependencies: [
+                "FamfsFormat", "FamfsCore", "FuseProtocol",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/Sources/FamfsFuzz"),
         .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
         // glibc's getopt_long, which the command-line tests check the parser against.
         .target(name: "CGetoptOracle", path: "Tests/CGetoptOracle"),

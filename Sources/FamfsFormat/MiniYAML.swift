@@ -341,18 +341,20 @@ private struct Parser {
         }
     }
 
-    /// Decodes the escape whose letter is at `at`; returns the index after it.
-    func escape(_ b: ArraySlice<UInt8>, at: Int, into out: inout [UInt8]) throws(FormatError) -> Int {
-        let simple: [UInt8: UInt32] = [
+    /// The one-letter escapes of double-quoted scalars and the code points they stand for.
+    static let simpleEscapes: [UInt8: UInt32] = [
             UInt8(ascii: "0"): 0, UInt8(ascii: "a"): 7, UInt8(ascii: "b"): 8, UInt8(ascii: "t"): 9, tab: 9,
             UInt8(ascii: "n"): 10, UInt8(ascii: "v"): 11, UInt8(ascii: "f"): 12, UInt8(ascii: "r"): 13,
             UInt8(ascii: "e"): 0x1b, space: 0x20, dquote: 0x22, UInt8(ascii: "/"): 0x2f, backslash: 0x5c,
             UInt8(ascii: "N"): 0x85, UInt8(ascii: "_"): 0xa0, UInt8(ascii: "L"): 0x2028, UInt8(ascii: "P"): 0x2029,
-        ]
+    ]
+
+    /// Decodes the escape whose letter is at `at`; returns the index after it.
+    func escape(_ b: ArraySlice<UInt8>, at: Int, into out: inout [UInt8]) throws(FormatError) -> Int {
         let letter = b[at]
         var value: UInt32
         var next = at + 1
-        if let v = simple[letter] {
+        if let v = Self.simpleEscapes[letter] {
             value = v
         } else {
             let digits: Int

@@ -52,6 +52,9 @@ struct YAMLScalarWriter {
     /// other character is "special" and forces double quotes.
     static func isPlainASCII(_ c: Unicode.Scalar) -> Bool { c == "\n" || (c.value >= 0x20 && c.value <= 0x7e) }
 
+    /// Characters that cannot start a plain scalar.
+    static let leadingIndicators = Set("#,[]{}&*!|>'\"%@`".unicodeScalars)
+
     static func style(_ s: [Unicode.Scalar]) -> Style {
         if s.isEmpty { return .plain }
         var blockIndicators = false, lineBreaks = false, special = false
@@ -65,7 +68,7 @@ struct YAMLScalarWriter {
             let c = s[i]
             let followedByWhitespace = isBlankZ(i + 1 < s.count ? s[i + 1] : nil)
             if i == 0 {
-                if "#,[]{}&*!|>'\"%@`".unicodeScalars.contains(c) { blockIndicators = true }
+                if Self.leadingIndicators.contains(c) { blockIndicators = true }
                 if (c == "?" || c == ":") && followedByWhitespace { blockIndicators = true }
                 if c == "-" && followedByWhitespace { blockIndicators = true }
             } else {
@@ -114,7 +117,7 @@ struct YAMLScalarWriter {
     }
 
     private mutating func write(_ c: Unicode.Scalar) {
-        output += Array(String(Character(c)).utf8)
+        if c.isASCII { output.append(UInt8(c.value)) } else { output += Array(String(Character(c)).utf8) }
         column += 1
     }
 
