@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "famfs_fused", targets: ["FamfsFused"]),
         .executable(name: "famfs-bench", targets: ["FamfsBench"]),
         .executable(name: "pcq", targets: ["Pcq"]),
+        .executable(name: "mount.famfs", targets: ["MountFamfs"]),
         .library(name: "FamfsCore", targets: ["FamfsCore"]),
         // Zero-copy mapping of famfs files (Swift API and C entry points).
         .library(name: "famfsmap", type: .dynamic, targets: ["FamfsMap"]),
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "FamfsCLI",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "FamfsControl", "CFamfsShims",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "FamfsControl", "CFamfsShims", "FamfsCommandLine",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +78,8 @@ let package = Package(
         .executableTarget(name: "Famfs", dependencies: ["FamfsCLI"]),
         .executableTarget(name: "MkfsFamfs", dependencies: ["FamfsCLI"]),
         .executableTarget(name: "FamfsFused", dependencies: ["FamfsCLI"]),
+        // The helper mount(8) runs for `mount -t famfs` and famfs lines in /etc/fstab.
+        .executableTarget(name: "MountFamfs", dependencies: ["FamfsCLI"]),
         // Benchmarks and the load generators the crash and concurrency tests drive.
         .executableTarget(
             name: "FamfsBench",

@@ -73,11 +73,22 @@ enum FamfsMounter {
         return args + [mountPoint]
     }
 
+    /// famfs_fused beside this program, or in `../bin` for the mount helper installed in
+    /// `<prefix>/sbin` (and linked from /sbin, where mount(8) looks), else from PATH.
+    static func daemonProgram() -> String {
+        let sibling = DaemonLauncher.executable(named: "famfs_fused")
+        guard !sibling.hasPrefix("/"), let me = realPath("/proc/self/exe"), let slash = me.lastIndex(of: "/") else { return sibling }
+        let dir = String(me[..<slash])
+        guard let up = dir.lastIndex(of: "/") else { return sibling }
+        let candidate = String(dir[..<up]) + "/bin/famfs_fused"
+        return access(candidate, X_OK) == 0 ? candidate : sibling
+    }
+
     /// Checks, starts the daemon and waits until the mount answers. With `foreground`, does not
     /// return: this process becomes the daemon.
     static func mount(_ r: MountRequest, notice: (String) -> Void) throws(Failure) -> (device: String, mountPoint: String) {
         let (dev, mpt) = try prepare(r, notice: notice)
-        let daemon = DaemonLauncher.executable(named: "famfs_fused")
+        let daemon = daemonProgram()
         let args = daemonArguments(r, device: dev, mountPoint: mpt)
         do {
             if r.foreground { try DaemonLauncher.exec(daemon, args) }
