@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "famfs-bench", targets: ["FamfsBench"]),
         .executable(name: "pcq", targets: ["Pcq"]),
         .executable(name: "mount.famfs", targets: ["MountFamfs"]),
+        .executable(name: "pcq-bench", targets: ["PcqBench"]),
         .library(name: "FamfsCore", targets: ["FamfsCore"]),
         // Zero-copy mapping of famfs files (Swift API and C entry points).
         .library(name: "famfsmap", type: .dynamic, targets: ["FamfsMap"]),
@@ -53,6 +54,8 @@ let package = Package(
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
         .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsMap", "CFamfsShims"]),
         .executableTarget(name: "Pcq", dependencies: ["FamfsQueue", "FamfsFormat", "FamfsCommandLine"]),
+        // pcq between two mounts against a memcpy-only ceiling (Benchmarks/pcq-bench.sh).
+        .executableTarget(name: "PcqBench", dependencies: ["FamfsQueue", "CFamfsShims"], path: "Benchmarks/PcqBench"),
         .target(
             name: "FuseProtocol",
             dependencies: [

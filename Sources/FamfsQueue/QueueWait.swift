@@ -26,7 +26,11 @@ public struct QueueWait: Sendable {
     public static func until(_ deadline: ContinuousClock.Instant) -> QueueWait {
         QueueWait(deadline: deadline, blocks: true, stop: nil)
     }
-    public static func seconds(_ s: Double) -> QueueWait { until(.now + .milliseconds(Int64(s * 1000))) }
+    /// Wait at most `s` seconds (clamped to 0…10 years; NaN is 0).
+    public static func seconds(_ s: Double) -> QueueWait {
+        let clamped = s.isNaN ? 0 : min(max(s, 0), 315_360_000)
+        return until(.now + .milliseconds(Int64(clamped * 1000)))
+    }
 
     /// The same wait, also ended by `signal`.
     public func stopping(on signal: StopSignal) -> QueueWait {

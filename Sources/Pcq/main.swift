@@ -15,21 +15,24 @@ func refuse(_ f: PcqFailure) -> Never {
     Out.exitNow(f.status)
 }
 
-installSignalHandlers()
-let program = Program(PcqOptions.spec)
-let invocation = program.invocation(CommandLine.arguments)
-if let status = Terminal.finish(invocation) { exit(status) }
-guard case .run(_, let args) = invocation else { exit(1) }
-let argv0 = CommandLine.arguments.first ?? "pcq"
-
-do throws(PcqFailure) {
-    let o = try PcqRequest(args, program: argv0)
-    let status = try run(o)
+/// Everything runs in a function: the top-level form of this code crashes the release
+/// compiler (Swift 6.3, CopyPropagation on `Pcq_main`).
+func pcqMain() -> Never {
+    installSignalHandlers()
+    let invocation = Program(PcqOptions.spec).invocation(CommandLine.arguments)
+    if let status = Terminal.finish(invocation) { exit(status) }
+    guard case .run(_, let args) = invocation else { exit(1) }
+    let status: Int32
+    do {
+        status = try run(PcqRequest(args, program: CommandLine.arguments.first ?? "pcq"))
+    } catch {
+        refuse(error)
+    }
     Out.flush()
     exit(status)
-} catch {
-    refuse(error)
 }
+
+pcqMain()
 
 /// What the command line asks for, after the original's consistency checks (same order, same
 /// messages).
@@ -190,7 +193,8 @@ func drainQueue(_ o: PcqRequest, _ statusFile: StatusFile) -> Int32 {
 }
 
 func runWorkers(_ o: PcqRequest, _ statusFile: StatusFile) -> Int32 {
-    let stop: Worker.Stop = o.runtime > 0 ? .deadline(.now + .seconds(Int64(o.runtime))) : .messages(o.nmessages)
+    // --time is bounded (ten years) so the deadline cannot overflow.
+    let stop: Worker.Stop = o.runtime > 0 ? .deadline(.now + .seconds(Int64(min(o.runtime, 315_360_000)))) : .messages(o.nmessages)
     let producer = o.producer ? Worker(path: o.queue, stop: stop, seed: o.seed, verbose: o.verbose, flushes: o.flushes) : nil
     let consumer = o.consumer ? Worker(path: o.queue, stop: stop, seed: o.seed, verbose: o.verbose, flushes: o.flushes) : nil
     var threads: [JoinableThread] = []

@@ -51,6 +51,8 @@ struct PcqProgramTests {
             (["-P", "p", "--create", "-b", "64", "-n", "4", c.master + "/q"], "--setperm is incompatible with --create|--drain|--producer|--consumer"),
             (["-u", "5", "--producer", c.master + "/q"], "main: uid/gid only apply with --create"),
             (["--producer", "-N", "12q", c.master + "/q"], "--nmessages '12q' is not a number"),
+            (["--consumer", "--time", "99999999999999999999", c.master + "/q"], "--time '99999999999999999999' is not a number"),
+            (["--create", "-b", "16E", "-n", "4", c.master + "/q"], "--bsize '16E' is not a number"),
         ]
         for (args, message) in cases {
             let r = try Built.run("pcq", args, env: c.masterEnv)
@@ -134,6 +136,9 @@ struct PcqProgramTests {
             #expect(plain.out.contains("pcq producer: nsent=\(q.plain) nerrors=0"))
             #expect(plain.out.contains("pcq consumer: nreceived=\(q.plain) nerrors=0"))
         }
+        // Without cache flushes (correct on one host, where the memory is coherent).
+        let unflushed = try pcq.user("-pc", "-D", "--seed", "5", "-N", "2000", "--statusfile", pcq.statusPath, m + "/q1")
+        #expect(unflushed.status == 0 && pcq.status == "4000", "\(unflushed)")
         // Timed runs (the original runs 10 s on each queue); status lines every second.
         for name in ["q0", "q3"] {
             let r = try pcq.user("-pc", "-s", "1", "--time", "2", m + "/" + name)

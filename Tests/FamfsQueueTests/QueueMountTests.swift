@@ -79,6 +79,7 @@ struct QueueMountTests {
         try FamfsQueue.create(path: c.master + "/q", nbuckets: 8, bucketSize: 64, identity: try c.masterIdentity)
         let q = try FamfsQueue(path: c.master + "/q", role: .consumer)
         #expect(try q.get(wait: .seconds(0.2)) == nil)
+        #expect(try q.get(wait: .seconds(-5)) == nil && q.get(wait: .seconds(.nan)) == nil, "odd waits do not trap")
         let stop = StopSignal()
         let t = Thread { usleep(100_000); stop.stop() }
         t.start()
@@ -160,5 +161,9 @@ struct QueueMountTests {
         #expect(throws: QueueError.self) {
             try FamfsQueue.create(path: c.master + "/q", nbuckets: 8, bucketSize: 64, identity: try c.masterIdentity)
         }
+        // A consumer file whose magic is the producer's.
+        let consumer = try FamfsFileMapping(path: c.master + "/q.consumer", writable: true)
+        consumer.base.storeBytes(of: UInt32(0x0BEE_BEE3).littleEndian, as: UInt32.self)
+        #expect(message(c.master + "/q") == "\(c.master)/q.consumer: not a pcq queue file: pcq_consumer_magic is 0xbeebee3, expected 0xbeebee4")
     }
 }
