@@ -75,7 +75,6 @@ let package = Package(
             dependencies: [
                 "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "FamfsControl", "CFamfsShims", "FamfsCommandLine",
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "Famfs", dependencies: ["FamfsCLI"]),

@@ -4,7 +4,7 @@
 # master and read back on the client, fsck. Needs root and /dev/fuse. Cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release
+swift build -c release --static-swift-stdlib
 bin=$(swift build -c release --show-bin-path)
 
 work=$(mktemp -d /tmp/famfs-demo.XXXXXX)

@@ -1,6 +1,8 @@
 import CFamfsShims
 import FamfsCore
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Starting `famfs_fused` in the background and waiting until its mount answers.
 enum DaemonLauncher {
@@ -20,8 +22,8 @@ enum DaemonLauncher {
     /// The program beside the running `famfs` binary (installed together), else from PATH.
     static func executable(named name: String) -> String {
         let me = realPath("/proc/self/exe") ?? CommandLine.arguments[0]
-        let sibling = (me as NSString).deletingLastPathComponent + "/" + name
-        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : name
+        let sibling = deletingLastPathComponent(me) + "/" + name
+        return Files.isExecutable(sibling) ? sibling : name
     }
 
     static func exec(_ path: String, _ args: [String]) throws -> Never {
@@ -61,10 +63,17 @@ enum DaemonLauncher {
         guard poll(&pfd, 1, Int32(timeoutSeconds * 1000)) > 0 else { kill(pid, SIGTERM); throw Failure.timeout(timeoutSeconds) }
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(readEnd, &buf, buf.count)
-        let line = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let line = n > 0 ? trimmed(String(decoding: buf[0..<n], as: UTF8.self)) : ""
         if line == "ok" { return }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         throw Failure.daemon(line.isEmpty ? "the daemon exited before mounting (status \(status))" : line)
     }
+}
+
+/// `s` without leading and trailing spaces, tabs and newlines.
+func trimmed(_ s: String) -> String {
+    let space: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+    guard let first = s.firstIndex(where: { !space($0) }), let last = s.lastIndex(where: { !space($0) }) else { return "" }
+    return String(s[first...last])
 }

@@ -1,7 +1,9 @@
 import FamfsCore
 import FamfsFormat
 import FamfsMemory
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// File data straight in the device mapping, through the file's map (no data through FUSE; the
 /// reference mmaps the file). Writers flush the CPU cache afterwards, readers invalidate first.

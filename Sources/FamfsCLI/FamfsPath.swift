@@ -1,7 +1,9 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
 /// A command-line path inside a famfs, which need not exist yet (`creat`, `mkdir`, `cp` targets):
 /// the longest existing prefix is resolved with realpath and must lie in a famfs mount; the
@@ -33,7 +35,8 @@ struct FamfsPath {
     static func resolve(_ path: String) throws -> FamfsPath {
         var absolute = path
         if !absolute.hasPrefix("/") {
-            absolute = FileManager.default.currentDirectoryPath + "/" + path
+            guard let cwd = Files.currentDirectory() else { throw Failure.notInFamfs(path) }
+            absolute = cwd + "/" + path
         }
         let parts = absolute.split(separator: "/").map(String.init)
         var existing = parts.count
@@ -113,12 +116,23 @@ func currentUmask() -> UInt32 {
 /// `-N/--nstrips`, `-B/--nbuckets`, `-C/--chunksize` (creat and cp). Any of them → interleaved,
 /// with the 2 MiB chunk default. With none, the host's default policy applies: the reference's
 /// `.alloc.cfg` keys in `$FAMFS_ALLOC_CFG`, else `/etc/famfs/alloc.cfg`, else contiguous.
-struct InterleaveOptions: ParsableArguments {
+struct InterleaveOptions {
     static let defaultConfigPath = "/etc/famfs/alloc.cfg"
 
-    @Option(name: [.customShort("N"), .customLong("nstrips")], help: "Strips per interleaved file.") var nstrips: String?
-    @Option(name: [.customShort("B"), .customLong("nbuckets")], help: "Buckets the device is divided into.") var nbuckets: String?
-    @Option(name: [.customShort("C"), .customLong("chunksize")], help: "Interleave chunk size (k/m/g; default 2m).") var chunksize: String?
+    static let nstripsOption = OptionSpec.value("N", "nstrips", "n", help: "Strips per interleaved file.")
+    static let nbucketsOption = OptionSpec.value("B", "nbuckets", "n", help: "Buckets the device is divided into.")
+    static let chunksizeOption = OptionSpec.value("C", "chunksize", "size", help: "Interleave chunk size (k/m/g; default 2m).")
+    static let options = [nstripsOption, nbucketsOption, chunksizeOption]
+
+    var nstrips: String?
+    var nbuckets: String?
+    var chunksize: String?
+
+    init(_ a: ParsedArguments) {
+        nstrips = a.value(Self.nstripsOption)
+        nbuckets = a.value(Self.nbucketsOption)
+        chunksize = a.value(Self.chunksizeOption)
+    }
 
     func parameters(command: String) throws -> InterleaveParameters {
         guard nstrips != nil || nbuckets != nil || chunksize != nil else { return try Self.configuredDefault(command: command) }
@@ -136,8 +150,8 @@ struct InterleaveOptions: ParsableArguments {
     /// The host's default policy. A config file that exists but is not valid is an error:
     /// silently allocating otherwise than the administrator asked would be worse.
     static func configuredDefault(command: String) throws -> InterleaveParameters {
-        let path = ProcessInfo.processInfo.environment["FAMFS_ALLOC_CFG"] ?? defaultConfigPath
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .contiguous }
+        let path = environmentValue("FAMFS_ALLOC_CFG") ?? defaultConfigPath
+        guard let text = Files.text(path) else { return .contiguous }
         do {
             return try InterleaveParameters.parseConfig(text)
         } catch {
@@ -149,35 +163,12 @@ struct InterleaveOptions: ParsableArguments {
 
 /// Thread counts (`-t`): the reference takes 0…256 (0 = in the calling thread).
 func parseThreadCount(_ s: String?, command: String, function: String) throws -> Int {
-    guard let s else { return max(ProcessInfo.processInfo.activeProcessorCount, 4) }
+    guard let s else { return max(onlineProcessors(), 4) }
     guard let v = Int(s), (0...256).contains(v) else {
         Output.err("\(function): bad threadct: \(s)")
         throw ExitCode(1)
     }
     return v
-}
-
-/// Runs `body(i)` for i in 0..<count on `threads` workers (0 or 1: in this thread).
-func runParallel(count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    if threads <= 1 || count <= 1 {
-        for i in 0..<count { body(i) }
-        return
-    }
-    let next = NextIndex()
-    DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
-        while let i = next.take(below: count) { body(i) }
-    }
-}
-
-final class NextIndex: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func take(below n: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < n else { return nil }
-        value += 1
-        return value - 1
-    }
 }
 
 /// One-line error for a failed command: `famfs <cmd>: <message>`.

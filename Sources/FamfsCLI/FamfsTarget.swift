@@ -1,5 +1,4 @@
 import FamfsCore
-import Foundation
 
 /// What fsck and logplay are given: a path in a mounted famfs (found by `FamfsPath`), or a
 /// device (devdax, pmem, or a regular file emulating one).

@@ -1,6 +1,5 @@
 import FamfsCore
 import FamfsFormat
-import Foundation
 
 /// fsck's report as the reference prints it (addendum D.4): scripts parse the `Free space:` and
 /// `Device capacity:` rows with `awk '{print $3}'`, so the layout is kept to the space.
@@ -28,14 +27,14 @@ enum FsckText {
             s += "  No allocation errors found\n"
         }
         s += "\nCapacity:\n"
-        func size(_ v: UInt64) -> String { human ? String(format: "%.2fG", Double(v) / Double(1 << 30)) : "\(v)" }
+        func size(_ v: UInt64) -> String { human ? fixed(Double(v) / Double(1 << 30), digits: 2) + "G" : "\(v)" }
         s += "  Device capacity:        \(size(r.deviceCapacity))\n"
         s += "  Bitmap capacity:        \(size(r.bitmapCapacity))\n"
         s += "  Sum of file sizes:      \(size(r.sumOfFileSizes))\n"
         s += human ? "  Allocated space:        \(size(r.allocatedBytes))\n" : "  Allocated bytes:        \(size(r.allocatedBytes))\n"
         s += "  Free space:             \(size(r.freeBytes))\n"
-        s += "  Space amplification:     \(r.sumOfFileSizes == 0 ? "inf" : String(format: "%.2f", r.spaceAmplification))\n"
-        s += "  Percent used:            \(String(format: "%.1f", r.percentUsed))%\n"
+        s += "  Space amplification:     \(r.sumOfFileSizes == 0 ? "inf" : fixed(r.spaceAmplification, digits: 2))\n"
+        s += "  Percent used:            \(fixed(r.percentUsed, digits: 1))%\n"
         if !r.buckets.isEmpty {
             s += "\nStripe bucket info:\n"
             for b in r.buckets {
@@ -86,7 +85,6 @@ enum FsckText {
                  "smallest_fragment": $0.smallestFragment] as [String: Any]
             }
         }
-        let data = (try? JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return sortedJSON(o) + "\n"
     }
 }

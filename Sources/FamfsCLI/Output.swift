@@ -1,14 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
-import Foundation
-import ArgumentParser
 
-/// The one place commands print: results to stdout, one-line errors to stderr.
+/// The one place commands print: results to stdout, one-line errors to stderr. Unbuffered, so
+/// the order of the two streams is the order of the calls.
 enum Output {
     static func out(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        Terminal.write(s, to: STDOUT_FILENO)
     }
     static func err(_ s: String) {
-        FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+        Terminal.write(s.hasSuffix("\n") ? s : s + "\n", to: STDERR_FILENO)
     }
     /// Prints `prefix: error` and returns the ExitCode to throw.
     static func fail(_ prefix: String, _ error: Error, code: Int32 = 1) -> ExitCode {

@@ -1,17 +1,26 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
+struct CheckCommand: Command {
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Print every file checked.")
+    static let spec = CommandSpec(
+        name: "check",
         abstract: "Check every file of a mounted famfs: each must have a valid map inside the device that holds its size.",
         discussion: "Exit status: 0 all files properly mapped, 1 a bad file or a setup error.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [verboseOption, .flag("q", nil, help: "Accepted for compatibility.", hidden: true)],
+        positionals: [PositionalSpec("mount-point", help: "The mount point (absolute).", arity: .optional)])
 
-    @Flag(name: [.customShort("v"), .long], help: "Print every file checked.") var verbose = false
-    @Argument(help: "The mount point (absolute).") var mountPoint: String?
+    var verbose = false
+    var mountPoint: String?
+
+    init(_ a: ParsedArguments) {
+        verbose = a.flag(Self.verboseOption)
+        mountPoint = a.positional(0)
+    }
 
     func run() throws {
         guard let mountPoint else {

@@ -1,18 +1,29 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct ChkreadCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "chkread",
+struct ChkreadCommand: Command {
+    static let superblockOption = OptionSpec.flag("s", "superblock", help: "Also print the superblock.")
+    static let logOption = OptionSpec.flag("l", "log", help: "Also print the log header.")
+    static let spec = CommandSpec(
+        name: "chkread",
         abstract: "Compare a famfs file read with read(2) against its bytes in the device mapping.",
         discussion: "Exit status: 0 match, 1 miscompare or error.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [superblockOption, logOption],
+        positionals: [PositionalSpec("file", help: "A file in a mounted famfs.", arity: .optional)])
 
-    @Flag(name: [.customShort("s"), .long], help: "Also print the superblock.") var superblock = false
-    @Flag(name: [.customShort("l"), .long], help: "Also print the log header.") var log = false
-    @Argument(help: "A file in a mounted famfs.") var file: String?
+    var superblock = false
+    var log = false
+    var file: String?
+
+    init(_ a: ParsedArguments) {
+        superblock = a.flag(Self.superblockOption)
+        log = a.flag(Self.logOption)
+        file = a.positional(0)
+    }
 
     func run() throws {
         guard let file else {
@@ -33,7 +44,7 @@ struct ChkreadCommand: ParsableCommand {
                 Output.out("log header: next index \(h.nextIndex) next seqnum \(h.nextSeqnum) slots \(h.slots)\n")
             }
             let mapped = try FileData.read(f, volume.device)
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = Files.contents(file) else {
                 throw CoreError.system(operation: "read", path: file, errno: .init(rawValue: errno))
             }
             if data.count == mapped.count && data.elementsEqual(mapped) {

@@ -1,17 +1,28 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct CloneCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "clone",
+struct CloneCommand: Command {
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose.")
+    static let spec = CommandSpec(
+        name: "clone",
         abstract: "Test only: log a second file with the same map as <src> (cross-linked; fsck then reports collisions).",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [verboseOption],
+        positionals: [PositionalSpec("src", help: "Source file.", arity: .optional),
+                      PositionalSpec("dest", help: "New file.", arity: .optional)])
 
-    @Flag(name: [.customShort("v"), .long], help: "Verbose.") var verbose = false
-    @Argument(help: "Source file.") var src: String?
-    @Argument(help: "New file.") var dest: String?
+    var verbose = false
+    var src: String?
+    var dest: String?
+
+    init(_ a: ParsedArguments) {
+        verbose = a.flag(Self.verboseOption)
+        src = a.positional(0)
+        dest = a.positional(1)
+    }
 
     func run() throws {
         guard let src, let dest else {

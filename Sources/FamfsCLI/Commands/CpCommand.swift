@@ -1,11 +1,19 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct CpCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cp",
+struct CpCommand: Command {
+    static let recursiveOption = OptionSpec.flag("r", "recursive", help: "Copy directories recursively.")
+    static let threadctOption = OptionSpec.value("t", "threadct", "n", help: "Copy threads (0-256).")
+    static let modeOption = OptionSpec.value("m", "mode", "mode", help: "Mode of the new files (octal; default: the source's).")
+    static let uidOption = OptionSpec.value("u", "uid", "uid", help: "Owner uid (default: the real uid).")
+    static let gidOption = OptionSpec.value("g", "gid", "gid", help: "Owner gid (default: the real gid).")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose.")
+    static let spec = CommandSpec(
+        name: "cp",
         abstract: "Copy files and directories into a famfs file system (master only).",
         discussion: """
             famfs cp <src> <dest>: dest is a new file, or an existing directory to copy into. With several \
@@ -13,16 +21,28 @@ struct CpCommand: ParsableCommand {
             file of the same size is overwritten (cp is restartable); any other size is an error. \
             Exit status: 0, 1 if some file failed, or the errno of a fatal error (22 bad source, 12 out of space).
             """,
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [recursiveOption, threadctOption, modeOption, uidOption, gidOption, verboseOption] + InterleaveOptions.options,
+        positionals: [PositionalSpec("paths", help: "Sources, then the destination.", arity: .repeating(minimum: 2))])
 
-    @Flag(name: [.customShort("r"), .long], help: "Copy directories recursively.") var recursive = false
-    @Option(name: [.customShort("t"), .customLong("threadct")], parsing: .unconditional, help: "Copy threads (0-256).") var threadct: String?
-    @Option(name: [.customShort("m"), .long], help: "Mode of the new files (octal; default: the source's).") var mode: String?
-    @Option(name: [.customShort("u"), .long], help: "Owner uid (default: the real uid).") var uid: String?
-    @Option(name: [.customShort("g"), .long], help: "Owner gid (default: the real gid).") var gid: String?
-    @Flag(name: [.customShort("v"), .long], help: "Verbose.") var verbose = false
-    @OptionGroup var interleave: InterleaveOptions
-    @Argument(help: "Sources, then the destination.") var paths: [String] = []
+    var recursive = false
+    var threadct: String?
+    var mode: String?
+    var uid: String?
+    var gid: String?
+    var verbose = false
+    var interleave: InterleaveOptions
+    var paths: [String] = []
+
+    init(_ a: ParsedArguments) {
+        recursive = a.flag(Self.recursiveOption)
+        threadct = a.value(Self.threadctOption)
+        mode = a.value(Self.modeOption)
+        uid = a.value(Self.uidOption)
+        gid = a.value(Self.gidOption)
+        verbose = a.flag(Self.verboseOption)
+        interleave = InterleaveOptions(a)
+        paths = a.positionals
+    }
 
     struct Fatal: Error, CustomStringConvertible {
         var message: String
@@ -66,7 +86,7 @@ struct CpCommand: ParsableCommand {
                     errors += 1
                     continue
                 }
-                let name = (src as NSString).lastPathComponent
+                let name = lastPathComponent(src)
                 let destIsDir = try session.lookup(dest.relative)?.isDirectory == true
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
@@ -184,7 +204,7 @@ struct CpCommand: ParsableCommand {
             }
         }
         let entries: [String]
-        do { entries = try FileManager.default.contentsOfDirectory(atPath: src).sorted() } catch {
+        if let names = Files.entries(src) { entries = names.sorted() } else {
             Output.err("famfs cp: \(src): cannot read directory")
             return 1
         }

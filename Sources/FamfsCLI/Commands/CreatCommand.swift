@@ -1,30 +1,57 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct CreatCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "creat",
+struct CreatCommand: Command {
+    static let sizeOption = OptionSpec.value("s", "size", "size", help: "File size (k/m/g suffixes).")
+    static let seedOption = OptionSpec.value("S", "seed", "seed", help: "Random seed (needs -r).")
+    static let randomizeOption = OptionSpec.flag("r", "randomize", help: "Fill the file with the random stream for the seed.")
+    static let modeOption = OptionSpec.value("m", "mode", "mode", help: "Mode (octal, default 0644; the umask applies).")
+    static let uidOption = OptionSpec.value("u", "uid", "uid", help: "Owner uid (default: the effective uid).")
+    static let gidOption = OptionSpec.value("g", "gid", "gid", help: "Owner gid (default: the effective gid).")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose.")
+    static let multiOption = OptionSpec.value("M", "multi", "file,size[,seed]", help: "Create several files.", repeatable: true)
+    static let threadctOption = OptionSpec.value("t", "threadct", "n", help: "Threads randomizing --multi files (0-256).")
+    static let spec = CommandSpec(
+        name: "creat",
         abstract: "Create (pre-allocate) files in a famfs file system (master only), optionally filled with seeded random data.",
         discussion: """
             An existing file is reused when its size matches (or no size is given), so creat is restartable; \
             a different size is an error. With --randomize and --seed the file gets the reference's random \
             byte stream, which 'famfs verify' checks. Exit status: 0, or the number of files that failed.
             """,
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [sizeOption, seedOption, randomizeOption, modeOption, uidOption, gidOption, verboseOption, multiOption,
+                  threadctOption] + InterleaveOptions.options,
+        positionals: [PositionalSpec("file", help: "The file to create.", arity: .optional)])
 
-    @Option(name: [.customShort("s"), .long], help: "File size (k/m/g suffixes).") var size: String?
-    @Option(name: [.customShort("S"), .long], help: "Random seed (needs -r).") var seed: String?
-    @Flag(name: [.customShort("r"), .long], help: "Fill the file with the random stream for the seed.") var randomize = false
-    @Option(name: [.customShort("m"), .long], help: "Mode (octal, default 0644; the umask applies).") var mode: String?
-    @Option(name: [.customShort("u"), .long], help: "Owner uid (default: the effective uid).") var uid: String?
-    @Option(name: [.customShort("g"), .long], help: "Owner gid (default: the effective gid).") var gid: String?
-    @Flag(name: [.customShort("v"), .long], help: "Verbose.") var verbose = false
-    @Option(name: [.customShort("M"), .long], help: "<file>,<size>[,<seed>]: create several files (repeatable).") var multi: [String] = []
-    @Option(name: [.customShort("t"), .customLong("threadct")], parsing: .unconditional, help: "Threads randomizing --multi files (0-256).") var threadct: String?
-    @OptionGroup var interleave: InterleaveOptions
-    @Argument(help: "The file to create.") var file: String?
+    var size: String?
+    var seed: String?
+    var randomize = false
+    var mode: String?
+    var uid: String?
+    var gid: String?
+    var verbose = false
+    var multi: [String] = []
+    var threadct: String?
+    var interleave: InterleaveOptions
+    var file: String?
+
+    init(_ a: ParsedArguments) {
+        size = a.value(Self.sizeOption)
+        seed = a.value(Self.seedOption)
+        randomize = a.flag(Self.randomizeOption)
+        mode = a.value(Self.modeOption)
+        uid = a.value(Self.uidOption)
+        gid = a.value(Self.gidOption)
+        verbose = a.flag(Self.verboseOption)
+        multi = a.values(Self.multiOption)
+        threadct = a.value(Self.threadctOption)
+        interleave = InterleaveOptions(a)
+        file = a.positional(0)
+    }
 
     struct Job { var path: String; var size: UInt64; var seed: UInt64 }
 
@@ -121,20 +148,4 @@ struct CreatCommand: ParsableCommand {
         if verbose && created { Output.out("famfs creat: created \(target.full) (\(size) bytes)\n") }
         return (f, session.device)
     }
-}
-
-/// Per-item failure flags shared by worker threads.
-final class ResultBox: @unchecked Sendable {
-    private var failed: [Bool]
-    private let lock = NSLock()
-    init(count: Int) { failed = Array(repeating: false, count: count) }
-    func fail(_ i: Int) { lock.lock(); failed[i] = true; lock.unlock() }
-    func failed(_ i: Int) -> Bool { lock.lock(); defer { lock.unlock() }; return failed[i] }
-    var failures: Int { lock.lock(); defer { lock.unlock() }; return failed.count { $0 } }
-}
-
-/// Hands immutable values to worker threads.
-final class UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,20 +1,29 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsControl
 import FamfsCore
-import Foundation
 
-struct FlushCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "flush",
+struct FlushCommand: Command {
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Print each file flushed.")
+    static let spec = CommandSpec(
+        name: "flush",
         abstract: "Flush and invalidate the CPU cache over whole famfs files (memory that is not cache coherent).",
         discussion: """
             Also drops this host's page cache of each file, so a program's existing mmap of the file \
             through the mount sees what other hosts wrote. Exit status: the number of files that failed (at most 127).
             """,
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [verboseOption],
+        positionals: [PositionalSpec("files", help: "Files in a famfs.", arity: .repeating(minimum: 1))])
 
-    @Flag(name: [.customShort("v"), .long], help: "Print each file flushed.") var verbose = false
-    @Argument(help: "Files in a famfs.") var files: [String] = []
+    var verbose = false
+    var files: [String] = []
+
+    init(_ a: ParsedArguments) {
+        verbose = a.flag(Self.verboseOption)
+        files = a.positionals
+    }
 
     func run() throws {
         guard !files.isEmpty else {

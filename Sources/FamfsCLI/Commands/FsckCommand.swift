@@ -1,20 +1,47 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
-import Foundation
 
-struct FsckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fsck",
+struct FsckCommand: Command {
+    static let humanOption = OptionSpec.flag("h", "human", help: "Sizes in GiB.")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose: structure sizes and every problem found.")
+    static let nbucketsOption = OptionSpec.value("B", "nbuckets", "n", help: "Free-space statistics for n interleave buckets.")
+    static let jsonOption = OptionSpec.flag(nil, "json", help: "Machine-readable output.")
+    static let forceOption = OptionSpec.flag("f", "force", help: "Accepted for compatibility; unused.")
+    static let spec = CommandSpec(
+        name: "fsck",
         abstract: "Check a famfs file system: superblock, log, allocation collisions, capacity.",
         discussion: "Exit status: the number of allocation collisions (at most 127); 1 on a bad superblock or log.",
-        helpNames: [.customShort("?"), .customLong("help")])
+        options: [humanOption, verboseOption, nbucketsOption, jsonOption, forceOption,
+                  .flag(nil, "fuse", help: fuseOnlyNote),
+                  .flag("F", "nofuse", help: fuseOnlyNote),
+                  .flag("D", "nodax", help: fuseOnlyNote),
+                  .flag("M", "set-daxmode", help: "Accepted for compatibility (no device mode switching here)."),
+                  .flag("L", "load-module", help: "Accepted for compatibility (no kernel module is used).")],
+        positionals: [PositionalSpec("path", help: "A famfs device, or any path in a mounted famfs.", arity: .optional)],
+        helpShorts: ["?"])
 
-    @Flag(name: [.customShort("h"), .long], help: "Sizes in GiB.") var human = false
-    @Flag(name: .shortAndLong, help: "Verbose: structure sizes and every problem found.") var verbose = false
-    @Option(name: [.customShort("B"), .customLong("nbuckets")], help: "Free-space statistics for n interleave buckets.") var nbuckets: Int = 0
-    @Flag(help: "Machine-readable output.") var json = false
-    @Flag(name: [.customShort("f"), .long], help: "Accepted for compatibility; unused.") var force = false
-    @Argument(help: "A famfs device, or any path in a mounted famfs.") var path: String
+    var human = false
+    var verbose = false
+    var nbuckets: Int = 0
+    var json = false
+    var force = false
+    var path: String
+
+    init(_ a: ParsedArguments) throws {
+        human = a.flag(Self.humanOption)
+        verbose = a.flag(Self.verboseOption)
+        nbuckets = try a.int(Self.nbucketsOption) ?? 0
+        json = a.flag(Self.jsonOption)
+        force = a.flag(Self.forceOption)
+        guard let path = a.positional(0) else {
+            Output.err("famfs fsck: Must specify at least one dax device")
+            throw ExitCode(1)
+        }
+        self.path = path
+    }
 
     func run() throws {
         guard nbuckets >= 0 && nbuckets <= 64 else { throw Output.fail("famfs fsck", CoreError.invalidArgument("-B takes 1 to 64 buckets")) }

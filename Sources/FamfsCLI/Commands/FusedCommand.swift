@@ -1,31 +1,71 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsDaemon
-import Foundation
 import Logging
 
 /// The daemon behind one famfs mount. `famfs mount` starts it; it can be run by hand too.
-public struct FusedCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "famfs_fused",
-        abstract: "Serve a famfs device over FUSE (started by 'famfs mount').")
+public struct FusedCommand: Command {
+    static let deviceOption = OptionSpec.value(nil, "device", "device", help: "The famfs device (devdax, pmem, or an emulated regular file).")
+    static let timeoutOption = OptionSpec.value(nil, "timeout", "seconds", help: "Seconds the kernel may cache entries and attributes (default 3600).")
+    static let refreshOption = OptionSpec.value(nil, "refresh-interval", "seconds", help: "Seconds between checks of the log for new entries (0: only on lookups and directory reads; default 1).")
+    static let workersOption = OptionSpec.value(nil, "workers", "n", help: "Worker threads (default 4).")
+    static let clientWritableOption = OptionSpec.flag(nil, "client-writable", help: "Let a client host write file data (clients are read-only by default).")
+    static let noAllowOtherOption = OptionSpec.flag(nil, "no-allow-other", help: "Do not pass allow_other (only the mounting user may use the mount).")
+    static let noDefaultPermissionsOption = OptionSpec.flag(nil, "no-default-permissions", help: "Do not pass default_permissions (the daemon checks access itself).")
+    static let debugOption = OptionSpec.flag("d", "debug", help: "Log debug messages to stderr.")
+    static let logFileOption = OptionSpec.value(nil, "log-file", "file", help: "Append log messages to this file (default: syslog if /dev/log answers, else /run/famfs/famfs.log; stderr with --debug).")
+    static let logLevelOption = OptionSpec.value(nil, "log-level", "level", help: "Log level: debug, info, notice, warning, error, critical, or a syslog number 0-7 (default info).")
+    static let readOnlyOption = OptionSpec.flag(nil, "read-only", help: "Mount read-only (the kernel refuses every write).")
+    static let shadowOption = OptionSpec.value(nil, "shadow", "dir", help: "Directory for the status socket 'sock' and the mount record (default: the runtime directory).")
+    static let readyFdOption = OptionSpec.value(nil, "ready-fd", "fd", help: "File descriptor on which to report readiness: 'ok' or an error line.")
+    static let spec = CommandSpec(
+        name: "famfs_fused",
+        abstract: "Serve a famfs device over FUSE (started by 'famfs mount').",
+        options: [deviceOption, timeoutOption, refreshOption, workersOption, clientWritableOption, noAllowOtherOption,
+                  noDefaultPermissionsOption, debugOption, logFileOption, logLevelOption, readOnlyOption, shadowOption,
+                  readyFdOption],
+        positionals: [PositionalSpec("mount-point", help: "The mount point.", arity: .optional)],
+        helpShorts: ["h"], permutes: true, unknownOptionStatus: 1, manSection: 8)
 
-    @Option(help: "The famfs device (devdax, pmem, or an emulated regular file).") var device: String
-    @Option(help: "Seconds the kernel may cache entries and attributes.") var timeout: Double = 3600
-    @Option(help: "Seconds between checks of the log for new entries (0: only on lookups and directory reads).") var refreshInterval: Double = 1
-    @Option(help: "Worker threads.") var workers: Int = 4
-    @Flag(help: "Let a client host write file data (clients are read-only by default).") var clientWritable = false
-    @Flag(help: "Do not pass allow_other (only the mounting user may use the mount).") var noAllowOther = false
-    @Flag(help: "Do not pass default_permissions (the daemon checks access itself).") var noDefaultPermissions = false
-    @Flag(name: .shortAndLong, help: "Log debug messages to stderr.") var debug = false
-    @Option(help: "Append log messages to this file (default: syslog if /dev/log answers, else /run/famfs/famfs.log; stderr with --debug).") var logFile: String?
-    @Option(help: "Log level: debug, info, notice, warning, error, critical, or a syslog number 0-7 (default info).") var logLevel: String?
-    @Flag(help: "Mount read-only (the kernel refuses every write).") var readOnly = false
-    @Option(help: "Directory for the status socket 'sock' and the mount record (default: the runtime directory).") var shadow: String?
-    @Option(help: "File descriptor on which to report readiness: 'ok' or an error line.") var readyFd: Int32?
-    @Argument(help: "The mount point.") var mountPoint: String
+    var device: String
+    var timeout: Double = 3600
+    var refreshInterval: Double = 1
+    var workers: Int = 4
+    var clientWritable = false
+    var noAllowOther = false
+    var noDefaultPermissions = false
+    var debug = false
+    var logFile: String?
+    var logLevel: String?
+    var readOnly = false
+    var shadow: String?
+    var readyFd: Int32?
+    var mountPoint: String
 
-    public init() {}
+    init(_ a: ParsedArguments) throws {
+        guard let device = a.value(Self.deviceOption) else { throw ValidationError("missing --device <device>") }
+        guard let mountPoint = a.positional(0) else { throw ValidationError("missing the mount point") }
+        self.device = device
+        self.mountPoint = mountPoint
+        timeout = try a.double(Self.timeoutOption) ?? 3600
+        refreshInterval = try a.double(Self.refreshOption) ?? 1
+        workers = try a.int(Self.workersOption) ?? 4
+        clientWritable = a.flag(Self.clientWritableOption)
+        noAllowOther = a.flag(Self.noAllowOtherOption)
+        noDefaultPermissions = a.flag(Self.noDefaultPermissionsOption)
+        debug = a.flag(Self.debugOption)
+        logFile = a.value(Self.logFileOption)
+        logLevel = a.value(Self.logLevelOption)
+        readOnly = a.flag(Self.readOnlyOption)
+        shadow = a.value(Self.shadowOption)
+        readyFd = try a.int32(Self.readyFdOption)
+        try validate()
+    }
+
+    public static func main() -> Never { ProgramMain.run(spec, [FusedCommand.self]) }
 
     public func validate() throws {
         guard timeout.isFinite, timeout >= 0, timeout <= 1e9 else { throw ValidationError("--timeout must be 0 to 1e9 seconds") }

@@ -1,22 +1,35 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct GetmapCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "getmap",
+struct GetmapCommand: Command {
+    static let quietOption = OptionSpec.flag("q", "quiet", help: "Print nothing; the exit status tells.")
+    static let continueOption = OptionSpec.flag("c", "continue-on-error", help: "Continue with the next file after an error.")
+    static let jsonOption = OptionSpec.flag(nil, "json", help: "Machine-readable output.")
+    static let spec = CommandSpec(
+        name: "getmap",
         abstract: "Print where a famfs file's bytes are on the device.",
         discussion: """
             Exit status: 0 the file is a mapped famfs file, 1 not in a famfs file system, \
             2 in famfs but not mapped, 9 (EBADF) not found, 21 (EISDIR) not a regular file.
             """,
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [quietOption, continueOption, jsonOption],
+        positionals: [PositionalSpec("files", help: "Files in a famfs.", arity: .repeating(minimum: 1))])
 
-    @Flag(name: [.customShort("q"), .long], help: "Print nothing; the exit status tells.") var quiet = false
-    @Flag(name: [.customShort("c"), .long], help: "Continue with the next file after an error.") var continueOnError = false
-    @Flag(help: "Machine-readable output.") var json = false
-    @Argument(help: "Files in a famfs.") var files: [String] = []
+    var quiet = false
+    var continueOnError = false
+    var json = false
+    var files: [String] = []
+
+    init(_ a: ParsedArguments) {
+        quiet = a.flag(Self.quietOption)
+        continueOnError = a.flag(Self.continueOption)
+        json = a.flag(Self.jsonOption)
+        files = a.positionals
+    }
 
     func run() throws {
         guard !files.isEmpty else {
@@ -34,9 +47,7 @@ struct GetmapCommand: ParsableCommand {
         }
         if json {
             let obj: Any = files.count == 1 && reports.count == 1 ? reports[0] : reports
-            if let data = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) {
-                Output.out(String(decoding: data, as: UTF8.self) + "\n")
-            }
+            Output.out(sortedJSON(obj) + "\n")
         }
         if rc != 0 { throw ExitCode(rc) }
     }

@@ -1,22 +1,35 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsControl
 import FamfsCore
-import Foundation
 
-/// `famfs logplay`: the daemon follows the log by itself; this forces an immediate replay and
-/// prints the reference's summary line.
-struct LogplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "logplay",
+struct LogplayCommand: Command {
+    static let dryrunOption = OptionSpec.flag("n", "dryrun", help: "Dry run: read and check the log, change nothing.")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose: print every problem found.")
+    static let spec = CommandSpec(
+        name: "logplay",
         abstract: "Replay the log of a mounted famfs now (new files normally appear within a second).",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [dryrunOption, verboseOption,
+                  .flag("c", "client", help: "Accepted for compatibility."),
+                  .flag("r", "read", help: "Accepted for compatibility."),
+                  .flag("m", "mmap", help: "Accepted for compatibility.")],
+        positionals: [PositionalSpec("path", help: "Any path in a mounted famfs.", arity: .optional)])
 
-    @Flag(name: [.customShort("n"), .long], help: "Dry run: read and check the log, change nothing.") var dryrun = false
-    @Flag(name: .shortAndLong, help: "Verbose: print every problem found.") var verbose = false
-    @Flag(name: [.customShort("c"), .long], help: "Accepted for compatibility.") var client = false
-    @Flag(name: [.customShort("r"), .long], help: "Accepted for compatibility.") var read = false
-    @Flag(name: [.customShort("m"), .long], help: "Accepted for compatibility.") var mmap = false
-    @Argument(help: "Any path in a mounted famfs.") var path: String
+    var dryrun = false
+    var verbose = false
+    var path: String
+
+    init(_ a: ParsedArguments) throws {
+        dryrun = a.flag(Self.dryrunOption)
+        verbose = a.flag(Self.verboseOption)
+        guard let path = a.positional(0) else {
+            Output.err("Must specify mount_point (actually any path within a famfs file system will work)")
+            throw ExitCode(1)
+        }
+        self.path = path
+    }
 
     func run() throws {
         if dryrun { Output.out("Logplay: dry_run selected\n") }

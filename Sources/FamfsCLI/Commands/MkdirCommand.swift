@@ -1,20 +1,37 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
-import Foundation
 
-struct MkdirCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "mkdir",
+struct MkdirCommand: Command {
+    static let parentsOption = OptionSpec.flag("p", "parents", help: "Make parent directories as needed; no error if the directory exists.")
+    static let modeOption = OptionSpec.value("m", "mode", "mode", help: "Mode (octal, default 0755).")
+    static let uidOption = OptionSpec.value("u", "uid", "uid", help: "Owner uid (default: the effective uid).")
+    static let gidOption = OptionSpec.value("g", "gid", "gid", help: "Owner gid (default: the effective gid).")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Print each directory created.")
+    static let spec = CommandSpec(
+        name: "mkdir",
         abstract: "Create a directory in a famfs file system (master only).",
         discussion: "With -p, missing parents are created and an existing directory is not an error; -m applies only to directories actually created.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [parentsOption, modeOption, uidOption, gidOption, verboseOption],
+        positionals: [PositionalSpec("dir", help: "The directory to create.", arity: .optional)])
 
-    @Flag(name: [.customShort("p"), .long], help: "Make parent directories as needed; no error if the directory exists.") var parents = false
-    @Option(name: [.customShort("m"), .long], help: "Mode (octal, default 0755).") var mode: String?
-    @Option(name: [.customShort("u"), .long], help: "Owner uid (default: the effective uid).") var uid: String?
-    @Option(name: [.customShort("g"), .long], help: "Owner gid (default: the effective gid).") var gid: String?
-    @Flag(name: [.customShort("v"), .long], help: "Print each directory created.") var verbose = false
-    @Argument(help: "The directory to create.") var dir: String?
+    var parents = false
+    var mode: String?
+    var uid: String?
+    var gid: String?
+    var verbose = false
+    var dir: String?
+
+    init(_ a: ParsedArguments) {
+        parents = a.flag(Self.parentsOption)
+        mode = a.value(Self.modeOption)
+        uid = a.value(Self.uidOption)
+        gid = a.value(Self.gidOption)
+        verbose = a.flag(Self.verboseOption)
+        dir = a.positional(0)
+    }
 
     func run() throws {
         guard let dir else {

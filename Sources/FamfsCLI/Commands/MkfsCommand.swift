@@ -1,22 +1,43 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-public struct MkfsCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "mkfs.famfs",
+public struct MkfsCommand: Command {
+    static let forceOption = OptionSpec.flag("f", "force", help: "Overwrite an existing famfs (also one owned by another host).")
+    static let killOption = OptionSpec.flag("k", "kill", help: "With -f: only invalidate the superblock (kill the file system).")
+    static let loglenOption = OptionSpec.value("l", "loglen", "loglen", help: "Log length: a power of two, at least 8 MiB (k/m/g suffixes).")
+    static let createOption = OptionSpec.value(nil, "create", "size", help: "Emulation: create the device as a sparse regular file of this size if it is missing.")
+    static let spec = CommandSpec(
+        name: "mkfs.famfs",
         abstract: "Format a memory device (or an emulated one) as famfs; this host becomes its master.",
         discussion: "Exit status: 0 formatted, 1 usage or not root, 2 refused or failed.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [forceOption, killOption, loglenOption, createOption,
+                  .flag(nil, "fuse", help: fuseOnlyNote),
+                  .flag("F", "nofuse", help: fuseOnlyNote),
+                  .flag("D", "nodax", help: fuseOnlyNote),
+                  .flag("M", "set-daxmode", help: "Accepted for compatibility (no device mode switching here)."),
+                  .flag(nil, "verbose", help: "Accepted for compatibility.", hidden: true)],
+        positionals: [PositionalSpec("device", help: "The memory device: /dev/daxX.Y, /dev/pmemN, or a regular file.", arity: .optional)],
+        manSection: 8)
 
-    @Flag(name: .shortAndLong, help: "Overwrite an existing famfs (also one owned by another host).") var force = false
-    @Flag(name: .shortAndLong, help: "With -f: only invalidate the superblock (kill the file system).") var kill = false
-    @Option(name: [.customShort("l"), .customLong("loglen")], help: "Log length: a power of two, at least 8 MiB (k/m/g suffixes).") var loglen: String?
-    @Option(name: .customLong("create"), help: "Emulation: create the device as a sparse regular file of this size if it is missing.") var create: String?
-    @Argument(help: "The memory device: /dev/daxX.Y, /dev/pmemN, or a regular file.") var device: String?
+    var force = false
+    var kill = false
+    var loglen: String?
+    var create: String?
+    var device: String?
 
-    public init() {}
+    init(_ a: ParsedArguments) {
+        force = a.flag(Self.forceOption)
+        kill = a.flag(Self.killOption)
+        loglen = a.value(Self.loglenOption)
+        create = a.value(Self.createOption)
+        device = a.positional(0)
+    }
+
+    public static func main() -> Never { ProgramMain.run(spec, [MkfsCommand.self]) }
 
     public func run() throws {
         guard let device else {

@@ -1,37 +1,87 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import CFamfsShims
 import FamfsControl
 import FamfsCore
 import FamfsDaemon
 import FamfsFormat
-import Foundation
 
 /// `famfs mount`: checks the device and mount point, starts `famfs_fused` in the background and
 /// returns once the mount answers (or with the daemon's error).
-struct MountCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "mount",
+struct MountCommand: Command {
+    static let fuseOption = OptionSpec.flag("f", "fuse", help: "FUSE mode: " + fuseOnlyNote)
+    static let nofuseOption = OptionSpec.flag("F", "nofuse", help: "Standalone kernel-module mode (not supported: famfs here always works the FUSE way).")
+    static let timeoutOption = OptionSpec.value("t", "timeout", "seconds", help: "Seconds the kernel caches entries and attributes.")
+    static let cacheOption = OptionSpec.value("c", "cache", "always|normal|never", help: "Same as -t one year / 1 / 0.")
+    static let debugOption = OptionSpec.flag("d", "debug", help: "Run the daemon in the foreground with debug logging.")
+    static let verboseOption = OptionSpec.flag("v", "verbose", help: "Verbose.")
+    static let noUserAccessOption = OptionSpec.flag("u", "nouseraccess", help: "Only the mounting user may use the mount (no allow_other).")
+    static let noDefaultPermOption = OptionSpec.flag("p", "nodefaultperm", help: "Do not let the kernel check permissions (no default_permissions).")
+    static let shadowOption = OptionSpec.value("S", "shadow", "path", help: "Directory for the daemon's status socket (<shadow>/sock, as the original); no shadow tree is kept.")
+    static let setDaxmodeOption = OptionSpec.flag("M", "set-daxmode", help: "Accepted for compatibility (no device mode switching here).")
+    static let mmapOption = OptionSpec.flag("m", "mmap", help: "Accepted for compatibility.")
+    static let readOption = OptionSpec.flag("r", "read", help: "Accepted for compatibility.")
+    static let clientWritableOption = OptionSpec.flag("w", "client-writable", help: "On a client host, allow writing file data.")
+    static let refreshOption = OptionSpec.value(nil, "refresh-interval", "seconds", help: "Seconds between log checks for new files (default 1; 0 = only on lookups).")
+    static let logFileOption = OptionSpec.value(nil, "log-file", "file", help: "Daemon log file (default: syslog if /dev/log answers, else /run/famfs/famfs.log).")
+    static let logLevelOption = OptionSpec.value(nil, "log-level", "level", help: "Daemon log level: debug, info, notice, warning, error, critical, or 0-7.")
+    static let spec = CommandSpec(
+        name: "mount",
         abstract: "Mount a famfs device (served by famfs_fused over FUSE).",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        discussion: "famfs here always works the FUSE way: famfs_fused serves the device; no famfs kernel module is needed.",
+        options: [fuseOption, nofuseOption, timeoutOption, cacheOption, debugOption, verboseOption, noUserAccessOption,
+                  noDefaultPermOption, shadowOption, setDaxmodeOption, mmapOption, readOption, clientWritableOption,
+                  refreshOption, logFileOption, logLevelOption,
+                  .flag("L", "load-module", help: "Accepted for compatibility (no kernel module is used).")],
+        positionals: [PositionalSpec("device", help: "The famfs device.", arity: .optional),
+                      PositionalSpec("mount-point", help: "The mount point.", arity: .optional)])
 
-    @Flag(name: [.customShort("f"), .customLong("fuse")], help: "FUSE mode (the only mode; accepted for compatibility).") var fuse = false
-    @Flag(name: [.customShort("F"), .customLong("nofuse")], help: "Standalone kernel-module mode (not supported).") var nofuse = false
-    @Option(name: [.customShort("t"), .long], help: "Seconds the kernel caches entries and attributes.") var timeout: Double?
-    @Option(name: [.customShort("c"), .customLong("cache")], help: "always | normal | never (same as -t one year / 1 / 0).") var cache: String?
-    @Flag(name: [.customShort("d"), .long], help: "Run the daemon in the foreground with debug logging.") var debug = false
-    @Flag(name: .shortAndLong, help: "Verbose.") var verbose = false
-    @Flag(name: [.customShort("u"), .customLong("nouseraccess")], help: "Only the mounting user may use the mount (no allow_other).") var noUserAccess = false
-    @Flag(name: [.customShort("p"), .customLong("nodefaultperm")], help: "Do not let the kernel check permissions (no default_permissions).") var noDefaultPerm = false
-    @Option(name: [.customShort("S"), .customLong("shadow")], help: "Directory for the daemon's status socket (<shadow>/sock, as the original); no shadow tree is kept.") var shadow: String?
-    @Flag(name: [.customShort("M"), .customLong("set-daxmode")], help: "Accepted for compatibility (no device mode switching here).") var setDaxmode = false
-    @Flag(name: [.customShort("m"), .customLong("mmap")], help: "Accepted for compatibility.") var mmapMode = false
-    @Flag(name: [.customShort("r"), .customLong("read")], help: "Accepted for compatibility.") var readMode = false
-    @Flag(name: [.customShort("w"), .customLong("client-writable")], help: "On a client host, allow writing file data.") var clientWritable = false
-    @Option(help: "Seconds between log checks for new files (default 1; 0 = only on lookups).") var refreshInterval: Double = 1
-    @Option(help: "Daemon log file (default: syslog if /dev/log answers, else /run/famfs/famfs.log).") var logFile: String?
-    @Option(help: "Daemon log level: debug, info, notice, warning, error, critical, or 0-7.") var logLevel: String?
-    @Argument(help: "The famfs device.") var device: String
-    @Argument(help: "The mount point.") var mountPoint: String
+    var fuse = false
+    var nofuse = false
+    var timeout: Double?
+    var cache: String?
+    var debug = false
+    var verbose = false
+    var noUserAccess = false
+    var noDefaultPerm = false
+    var shadow: String?
+    var setDaxmode = false
+    var mmapMode = false
+    var readMode = false
+    var clientWritable = false
+    var refreshInterval: Double = 1
+    var logFile: String?
+    var logLevel: String?
+    var device: String
+    var mountPoint: String
+
+    init(_ a: ParsedArguments) throws {
+        fuse = a.flag(Self.fuseOption)
+        nofuse = a.flag(Self.nofuseOption)
+        timeout = try a.double(Self.timeoutOption)
+        cache = a.value(Self.cacheOption)
+        debug = a.flag(Self.debugOption)
+        verbose = a.flag(Self.verboseOption)
+        noUserAccess = a.flag(Self.noUserAccessOption)
+        noDefaultPerm = a.flag(Self.noDefaultPermOption)
+        shadow = a.value(Self.shadowOption)
+        setDaxmode = a.flag(Self.setDaxmodeOption)
+        mmapMode = a.flag(Self.mmapOption)
+        readMode = a.flag(Self.readOption)
+        clientWritable = a.flag(Self.clientWritableOption)
+        refreshInterval = try a.double(Self.refreshOption) ?? 1
+        logFile = a.value(Self.logFileOption)
+        logLevel = a.value(Self.logLevelOption)
+        guard a.positionals.count == 2, let device = a.positional(0), let mountPoint = a.positional(1) else {
+            Output.err("famfs mount: error: <daxdev> and <mountpoint> args required")
+            throw ExitCode(1)
+        }
+        self.device = device
+        self.mountPoint = mountPoint
+        try validate()
+    }
 
     func validate() throws {
         if nofuse { throw ValidationError("standalone (v1 kernel module) mode is not supported; famfs in Swift mounts through FUSE") }
@@ -68,13 +118,21 @@ struct MountCommand: ParsableCommand {
     }
 }
 
-struct UmountCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "umount",
+struct UmountCommand: Command {
+    static let spec = CommandSpec(
+        name: "umount",
         abstract: "Unmount a famfs mount and wait for its daemon to exit.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        positionals: [PositionalSpec("mount-point", help: "The mount point.", arity: .optional)])
 
-    @Argument(help: "The mount point.") var mountPoint: String
+    var mountPoint: String
+
+    init(_ a: ParsedArguments) throws {
+        guard let mountPoint = a.positional(0) else {
+            Output.err("famfs umount: must specify the mount point")
+            throw ExitCode(1)
+        }
+        self.mountPoint = mountPoint
+    }
 
     func run() throws {
         let mpt = realPath(mountPoint) ?? mountPoint

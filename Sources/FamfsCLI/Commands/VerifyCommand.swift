@@ -1,20 +1,35 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
-import Foundation
 
-struct VerifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
+struct VerifyCommand: Command {
+    static let filenameOption = OptionSpec.value("f", "filename", "file", help: "The file to verify.")
+    static let seedOption = OptionSpec.value("S", "seed", "seed", help: "The seed the file was randomized with.")
+    static let multiOption = OptionSpec.value("m", "multi", "file,seed", help: "Verify several files.", repeatable: true)
+    static let threadctOption = OptionSpec.value("t", "threadct", "n", help: "Threads for --multi (0-256).")
+    static let quietOption = OptionSpec.flag("q", "quiet", help: "No success message.")
+    static let spec = CommandSpec(
+        name: "verify",
         abstract: "Verify that a file holds the random stream 'famfs creat -r -S <seed>' wrote.",
         discussion: "Exit status: 0 verified, 1 mismatch or error; with --multi, the number of files that failed.",
-        helpNames: [.customShort("h"), .customShort("?"), .customLong("help")])
+        options: [filenameOption, seedOption, multiOption, threadctOption, quietOption])
 
-    @Option(name: [.customShort("f"), .customLong("filename")], help: "The file to verify.") var filename: String?
-    @Option(name: [.customShort("S"), .long], help: "The seed the file was randomized with.") var seed: String?
-    @Option(name: [.customShort("m"), .long], help: "<file>,<seed>: verify several files (repeatable).") var multi: [String] = []
-    @Option(name: [.customShort("t"), .customLong("threadct")], parsing: .unconditional, help: "Threads for --multi (0-256).") var threadct: String?
-    @Flag(name: [.customShort("q"), .long], help: "No success message.") var quiet = false
+    var filename: String?
+    var seed: String?
+    var multi: [String] = []
+    var threadct: String?
+    var quiet = false
+
+    init(_ a: ParsedArguments) {
+        filename = a.value(Self.filenameOption)
+        seed = a.value(Self.seedOption)
+        multi = a.values(Self.multiOption)
+        threadct = a.value(Self.threadctOption)
+        quiet = a.flag(Self.quietOption)
+    }
 
     func run() throws {
         if !multi.isEmpty {

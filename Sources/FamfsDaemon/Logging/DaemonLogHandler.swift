@@ -50,7 +50,7 @@ public struct DaemonLogHandler: LogHandler {
         if event.level >= .error { diagnostics.recordError(text) }
         switch sink {
         case .syslog:
-            withVaList([text]) { vsyslog(priority(event.level), "%s", $0) }
+            text.withCString { cs in withVaList([cs]) { vsyslog(priority(event.level), "%s", $0) } }
         case .file(let fd, _):
             writeLine(fd, "\(timestamp()) famfs_fused[\(getpid())] \(event.level): \(text)\n")
         case .standardError:

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import SystemPackage
 
@@ -43,8 +42,9 @@ enum Mounter {
 
     /// The mount's "major:minor" from /proc/self/mountinfo (minor = fusectl connection id).
     static func deviceID(of target: String) -> String? {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
-        let escaped = target.replacingOccurrences(of: " ", with: "\\040")
+        guard let text = Sys.readSmallFile("/proc/self/mountinfo") else { return nil }
+        // mountinfo writes a space in a path as \040.
+        let escaped = target.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "\\040")
         for line in text.split(separator: "\n").reversed() {
             let fields = line.split(separator: " ")
             if fields.count > 4, fields[4] == escaped { return String(fields[2]) }

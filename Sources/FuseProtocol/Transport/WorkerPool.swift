@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Logging
 import SystemPackage
 
@@ -10,7 +10,7 @@ final class WorkerPool: Sendable {
     private let session: FuseChannel
     private let bufferSize: Int
     private let logger: Logger
-    private let group = DispatchGroup()
+    private let running = RunningCount()
 
     init(handler: ProtocolHandler, session: FuseChannel, bufferSize: Int, logger: Logger) {
         self.handler = handler
@@ -31,22 +31,23 @@ final class WorkerPool: Sendable {
                     logger.warning("FUSE_DEV_IOC_CLONE failed; sharing the session fd", metadata: ["errno": "\(error)"])
                 }
             }
-            group.enter()
-            let thread = Thread { [self, channel] in
+            running.enter()
+            let started = WorkerThread.start(stackSize: 1 << 20) { [self, channel] in
                 serve(channel, index: index)
-                group.leave()
+                running.leave()
             }
-            thread.name = "fuse-worker-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            if !started {
+                running.leave()
+                logger.error("cannot start a FUSE worker thread", metadata: ["worker": "\(index)"])
+            }
         }
     }
 
     /// Blocks until every worker has ended.
-    func wait() { group.wait() }
+    func wait() { _ = running.waitForZero(seconds: nil) }
 
     /// Waits at most `seconds`; true when all workers ended.
-    func wait(seconds: Double) -> Bool { group.wait(timeout: .now() + seconds) == .success }
+    func wait(seconds: Double) -> Bool { running.waitForZero(seconds: seconds) }
 
     private func serve(_ channel: FuseChannel, index: Int) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
