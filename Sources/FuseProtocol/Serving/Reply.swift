@@ -29,6 +29,24 @@ public struct Reply {
         return w.bytes
     }
 
+    /// The most parts one writev(2) takes (IOV_MAX on Linux); /dev/fuse takes a reply in one call.
+    public static let maxWriteParts = 1024
+
+    /// `regions` without empty ones and with neighbours in memory merged, or nil when more than
+    /// `limit` parts remain (the caller then copies them into one buffer).
+    public static func gathered(_ regions: [UnsafeRawBufferPointer], limit: Int) -> [UnsafeRawBufferPointer]? {
+        var out: [UnsafeRawBufferPointer] = []
+        for r in regions where r.count > 0 {
+            if let last = out.last, let end = last.baseAddress.map({ $0 + last.count }), end == r.baseAddress {
+                out[out.count - 1] = UnsafeRawBufferPointer(start: last.baseAddress, count: last.count + r.count)
+            } else {
+                if out.count == limit { return nil }
+                out.append(r)
+            }
+        }
+        return out
+    }
+
     /// Header and payload in one array (copies regions; for tests and small replies).
     public func flattened() -> [UInt8] {
         var out = headerBytes

@@ -17,15 +17,27 @@ public final class FuseChannel: Sendable {
     }
 
     /// Sends one reply. A reply the kernel no longer wants (ENOENT: the request was
-    /// interrupted or aborted) is not an error.
+    /// interrupted or aborted) is not an error. A reply that cannot go out (the kernel refuses
+    /// it) is replaced by an EIO reply: a request never answered leaves its caller in D state
+    /// until the daemon dies.
     func send(_ reply: Reply) throws(Errno) {
         let failure: Errno?
         switch reply.payload {
         case .bytes(let payload):
             failure = (reply.headerBytes + payload).withUnsafeBytes { Sys.write(fd, $0) }
         case .regions(let regions):
-            failure = reply.headerBytes.withUnsafeBytes { Sys.writev(fd, [$0] + regions.filter { $0.count > 0 }) }
+            if let parts = Reply.gathered(regions, limit: Reply.maxWriteParts - 1) {
+                failure = reply.headerBytes.withUnsafeBytes { Sys.writev(fd, [$0] + parts) }
+            } else {
+                // More pieces than one writev takes (a map of tiny interleave chunks): one copy.
+                failure = reply.flattened().withUnsafeBytes { Sys.write(fd, $0) }
+            }
         }
-        if let failure, failure != .noSuchFileOrDirectory { throw failure }
+        guard let failure, failure != .noSuchFileOrDirectory else { return }
+        if reply.error == 0 {
+            let fallback = Reply(unique: reply.unique, error: -Errno.ioError.rawValue)
+            _ = fallback.headerBytes.withUnsafeBytes { Sys.write(fd, $0) }
+        }
+        throw failure
     }
 }
