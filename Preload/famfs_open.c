@@ -79,6 +79,9 @@ static int load_library(void)
     return st;
 }
 
+void library_lock(void) { spin_lock(&lib_lock); }
+void library_unlock(void) { spin_unlock(&lib_lock); }
+
 int map_unmap(void *addr)
 {
     preload_busy++;

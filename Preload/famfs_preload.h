@@ -112,6 +112,8 @@ PRELOAD_HIDDEN void consider_open(int fd, int flags, const char *path);
 
 /* libfamfsmap (famfs_open.c). */
 PRELOAD_HIDDEN int map_unmap(void *addr);
+PRELOAD_HIDDEN void library_lock(void);   /* held while dlopen runs; fork holds it too */
+PRELOAD_HIDDEN void library_unlock(void);
 PRELOAD_HIDDEN int map_flush(const void *addr, size_t len, int invalidate);
 
 /* mmap_calls.c */

@@ -74,11 +74,12 @@ void debugf(const char *fmt, ...)
 
 /* Fork: hold every lock of ours across it, so the child never inherits one taken by a thread
  * that does not exist there; in the child no call of another thread is in flight any more. */
-static void before_fork(void) { fd_table_lock_all(); maps_lock(); }
-static void after_fork_parent(void) { maps_unlock(); fd_table_unlock_all(); }
+static void before_fork(void) { library_lock(); fd_table_lock_all(); maps_lock(); }
+static void after_fork_parent(void) { maps_unlock(); fd_table_unlock_all(); library_unlock(); }
 static void after_fork_child(void)
 {
     maps_unlock();
+    library_unlock();
     fd_table_unlock_all();
     fd_table_after_fork_child();
     maps_after_fork_child();

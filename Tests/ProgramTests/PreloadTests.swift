@@ -12,7 +12,7 @@ struct PreloadTests {
         if let m = PreloadTools.missing(["fio"]) { Issue.record(Comment(rawValue: m)); return }
         let rig = try PreloadRig()
         #expect(try rig.master.famfs("creat", "-s", "64m", rig.m("fio")).status == 0)
-        let job = "--name=v --bs=64k --size=64m --ioengine=psync --verify=crc32c"
+        let job = "--name=v --bs=64k --size=64m --ioengine=psync --verify=crc32c --verify_state_save=0"
         let w = try rig.sh("fio \(job) --rw=write --do_verify=0 --filename=\(rig.m("fio"))", on: rig.master.host, preload: true)
         #expect(w.status == 0 && PreloadRig.directCount(w) == 1, "\(w)")
         try waitForFile(rig.c("fio"))
@@ -57,16 +57,26 @@ struct PreloadTests {
         #expect(PreloadRig.directCount(pre) >= 6, "\(pre.stderr)")
     }
 
-    @Test("offsets after mixed read/lseek/pread/readv agree with tmpfs; dup, fork and threads keep them")
-    func offsets() throws {
+    @Test("offsets after mixed read/lseek/pread/readv agree with tmpfs; dup, fork and threads keep them",
+          arguments: [["-s", "\(5 << 20 | 123)"], ["-N", "2", "-B", "4", "-s", "\(13 << 20 | 5)"]])
+    func offsets(layout: [String]) throws {
         let rig = try PreloadRig()
-        // 5 MiB + 123: three 2 MiB units, the last one partly past the end.
-        #expect(try rig.master.famfs("creat", "-s", "\(5 << 20 | 123)", "-r", "-S", "12", rig.m("o")).status == 0)
+        // Simple: three 2 MiB units, the last partly past the end. Interleaved: chunks of two strips.
+        #expect(try rig.master.famfs(args: ["creat"] + layout + ["-r", "-S", "12", rig.m("o")]).status == 0)
         try waitForFile(rig.c("o"))
         let copy = rig.scratch.path + "/o"
         #expect(try rig.sh("cp \(rig.c("o")) \(copy)", preload: false).status == 0)
         let r = try rig.scenario(["offsets", rig.c("o"), copy, rig.device])
         #expect(r.status == 0 && r.stdout.contains("agree with tmpfs"), "\(r)")
+    }
+
+    @Test("mmap under the preload: shared stores and msync, MAP_PRIVATE copy-on-write, page offsets, mremap, munmap")
+    func mappings() throws {
+        let rig = try PreloadRig()
+        #expect(try rig.master.famfs("creat", "-N", "2", "-B", "4", "-s", "12m", "-r", "-S", "3", rig.m("mp")).status == 0)
+        let r = try rig.scenario(["mappings", rig.m("mp"), rig.device], on: rig.master.host)
+        #expect(r.status == 0 && r.stdout.contains("mremap, munmap ok"), "\(r)")
+        #expect(r.stderr.contains("6 runs"), "\(r.stderr)")
     }
 
     @Test("writes on the master go into the mapping with the daemon's end-of-file rules, offsets exact")

@@ -217,6 +217,54 @@ def store(famfs_path, device, offset, data_hex):
     print("store: done")
 
 
+def mappings(famfs_path, device):
+    """On a writable open: shared stores reach the file (msync works), MAP_PRIVATE copies on
+    write, a mapping at an unaligned page offset, mremap growing a mapping, munmap releasing it."""
+    import ctypes
+    fd = os.open(famfs_path, os.O_RDWR)
+    size = os.fstat(fd).st_size
+    m = mmap.mmap(fd, 0)
+    if not mapped_at(ctypes.addressof(ctypes.c_char.from_buffer(m)), device):
+        fail("shared mapping is not the device")
+    m[10:14] = b"abcd"
+    m.flush()
+    if os.pread(fd, 4, 10) != b"abcd":
+        fail("a shared store is not in the file")
+    p = mmap.mmap(fd, 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    if not mapped_at(ctypes.addressof(ctypes.c_char.from_buffer(p)), device):
+        fail("private mapping is not the device (an emulated device allows it)")
+    p[10:14] = b"zzzz"
+    if os.pread(fd, 4, 10) != b"abcd" or m[10:14] != b"abcd" or p[10:14] != b"zzzz":
+        fail("MAP_PRIVATE store leaked into the file")
+    p.close()
+    u = mmap.mmap(fd, 8192, offset=4096 * 3)
+    if u[:] != os.pread(fd, 8192, 4096 * 3):
+        fail("mapping at page offset 3 shows other bytes")
+    u.close()
+    m.close()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mremap.restype = ctypes.c_void_p
+    libc.mremap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    before = len(device_lines(device))
+    a = libc.mmap(None, 2 << 20, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+    if a in (None, ctypes.c_void_p(-1).value) or not mapped_at(a, device):
+        fail("libc mmap of 2 MiB is not the device")
+    b = libc.mremap(a, 2 << 20, 4 << 20, 1)  # MREMAP_MAYMOVE
+    if b in (None, ctypes.c_void_p(-1).value):
+        fail(f"mremap failed: errno {ctypes.get_errno()}")
+    if ctypes.string_at(b + (3 << 20), 16) != os.pread(fd, 16, 3 << 20):
+        fail("grown mapping shows other bytes past the old end")
+    if libc.munmap(b, 4 << 20) != 0:
+        fail("munmap of the grown mapping")
+    if len(device_lines(device)) != before:
+        fail(f"device mappings: {before} before, {len(device_lines(device))} after munmap")
+    os.close(fd)
+    print(f"mappings: shared, private, offset, mremap, munmap ok ({size} bytes)")
+
+
 def md5(path):
     """md5 of a file read with read(2) in 1 MiB pieces, and whether it was mapped."""
     fd = os.open(path, os.O_RDONLY)
