@@ -143,6 +143,23 @@ struct PreloadTests {
         #expect(allowed.stdout.hasPrefix(md5.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
+    @Test("famfs run puts the preload under a command and everything it starts; its exit status is the command's")
+    func famfsRun() throws {
+        let rig = try PreloadRig()
+        #expect(try rig.master.famfs("creat", "-s", "3m", "-r", "-S", "30", rig.m("r")).status == 0)
+        try waitForFile(rig.c("r"))
+        let want = try rig.sh("md5sum < \(rig.c("r"))", preload: false)
+        let r = try rig.client.famfs("run", "-d", "--", "/bin/sh", "-c", "cat \(rig.c("r")) | md5sum; exit 3")
+        #expect(r.status == 3 && r.stdout == want.stdout && PreloadRig.directCount(r) == 1, "\(r)")
+        // Options after the command are the command's.
+        let ls = try rig.client.famfs("run", "ls", "-d", rig.cmpt.path)
+        #expect(ls.status == 0 && ls.stdout == rig.cmpt.path + "\n" && !ls.stderr.contains("famfs_preload"), "\(ls)")
+        let missing = try rig.client.famfs("run", "/nonexistent/program")
+        #expect(missing.status == 127 && missing.stderr.contains("famfs run: /nonexistent/program: No such file"), "\(missing)")
+        let none = try rig.client.famfs("run")
+        #expect(none.status != 0 && !none.stderr.isEmpty, "\(none)")
+    }
+
     @Test("numpy and pyarrow through the famfs package read the master's file with no copy")
     func pythonPackage() throws {
         if let m = PreloadTools.missing(["numpy", "pyarrow"]) { Issue.record(Comment(rawValue: m)); return }
