@@ -4,7 +4,7 @@ import Testing
 
 /// `pcq` as a user runs it. The scenarios are the original's smoke/test_pcq.sh, step by step,
 /// plus what it leaves out (two hosts, bad messages, signals).
-struct Pcq {
+final class Pcq {
     let cluster: QueueCluster
     let statusPath: String
 
@@ -13,6 +13,8 @@ struct Pcq {
         statusPath = "/dev/shm/famfs-qt-\(c.tag).status"
         FileManager.default.createFile(atPath: statusPath, contents: nil, attributes: [.posixPermissions: 0o666])
     }
+
+    deinit { unlink(statusPath) }
 
     /// As root, with the master's identity (create needs it).
     @discardableResult
