@@ -32,6 +32,10 @@ let package = Package(
         // famfs part (CPU cache maintenance, the 16-byte log header store, system calls Glibc hides).
         .target(name: "CFuseShims"),
         .target(name: "CFamfsShims"),
+        // Threads and the errno wrapper every layer shares (nothing famfs).
+        .target(
+            name: "SystemSupport",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // Below the format's users: CPU cache control and the device size probe.
         .target(
             name: "FamfsMemory",
@@ -41,7 +45,7 @@ let package = Package(
         .target(
             name: "FamfsCore",
             dependencies: [
-                "FamfsFormat", "FamfsMemory", "CFamfsShims",
+                "FamfsFormat", "FamfsMemory", "CFamfsShims", "SystemSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -53,20 +57,20 @@ let package = Package(
             ]),
         // The reference's pcq: a producer/consumer queue in two famfs files, on the mapping library.
         .target(name: "FamfsQueue", dependencies: ["FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsMap", "CFamfsShims"]),
-        .executableTarget(name: "Pcq", dependencies: ["FamfsQueue", "FamfsFormat", "FamfsCommandLine"]),
+        .executableTarget(name: "Pcq", dependencies: ["FamfsQueue", "FamfsFormat", "FamfsCommandLine", "SystemSupport"]),
         // pcq between two mounts against a memcpy-only ceiling (Benchmarks/pcq-bench.sh).
         .executableTarget(name: "PcqBench", dependencies: ["FamfsQueue", "CFamfsShims"], path: "Benchmarks/PcqBench"),
         .target(
             name: "FuseProtocol",
             dependencies: [
-                "CFuseShims",
+                "CFuseShims", "SystemSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "FamfsDaemon",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsMemory", "FuseProtocol", "FamfsControl",
+                "FamfsFormat", "FamfsCore", "FamfsMemory", "FuseProtocol", "FamfsControl", "SystemSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -100,6 +104,9 @@ let package = Package(
             ],
             path: "Fuzz/Sources/FamfsFuzz"),
         .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
+        .testTarget(
+            name: "SystemSupportTests",
+            dependencies: ["SystemSupport", .product(name: "SystemPackage", package: "swift-system")]),
         // glibc's getopt_long, which the command-line tests check the parser against.
         .target(name: "CGetoptOracle", path: "Tests/CGetoptOracle"),
         .testTarget(name: "FamfsCommandLineTests", dependencies: ["FamfsCommandLine", "CGetoptOracle"]),

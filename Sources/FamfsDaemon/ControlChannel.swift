@@ -6,6 +6,7 @@ import FamfsControl
 import FamfsCore
 import FamfsFormat
 import Synchronization
+import SystemSupport
 
 /// The daemon's end of the control channel (`ControlProtocol`): a UNIX socket in the abstract
 /// namespace on which `famfs creat/mkdir` ask this daemon, which holds the replayed log, to

@@ -5,6 +5,7 @@ import FamfsCore
 import FuseProtocol
 import Logging
 import Synchronization
+import SystemSupport
 
 /// Notices log entries other writers appended, without anyone running logplay: a thread wakes
 /// every `interval` seconds, replays what is new, and tells the kernel which directories'

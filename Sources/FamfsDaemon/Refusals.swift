@@ -2,6 +2,7 @@ import FamfsCore
 import FamfsFormat
 import FuseProtocol
 import SystemPackage
+import SystemSupport
 
 /// Namespace changes famfs does not make through POSIX calls. Files are created with a size by
 /// `famfs creat`/`famfs cp` and never renamed, removed, linked or resized: on the master these

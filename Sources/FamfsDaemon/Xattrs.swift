@@ -7,6 +7,7 @@ import FamfsFormat
 import FuseProtocol
 import SystemPackage
 import Synchronization
+import SystemSupport
 
 /// Extended attributes:
 /// - `user.famfs.fmap` (files): the map in the reference's shadow YAML format;

@@ -4,28 +4,6 @@ import Glibc
 import FamfsQueue
 import Synchronization
 
-/// A pthread that can be joined (the standard library has none without Foundation).
-final class JoinableThread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private let started: Bool
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let rc = pthread_create(&thread, nil, { p in
-            let b = Unmanaged<Box>.fromOpaque(p!).takeRetainedValue()
-            b.body()
-            return nil
-        }, box)
-        started = rc == 0
-        if !started { Unmanaged<Box>.fromOpaque(box).release() }
-    }
-
-    var isRunning: Bool { started }
-
-    func join() { if started { pthread_join(thread, nil) } }
-}
-
 /// Ends every wait of the run: set by the timer of `--time`, by a fatal error in either thread,
 /// and by SIGINT/SIGTERM (the handler only stores to atomics, which is async-signal-safe).
 let stopRun = StopSignal()

@@ -4,6 +4,7 @@ import Glibc
 import FamfsCommandLine
 import FamfsQueue
 import Synchronization
+import SystemSupport
 
 /// `pcq`: the original's producer/consumer queue test over famfs files, with its command line,
 /// messages, status file and exit codes (see PcqSpec for the differences).

@@ -4,16 +4,15 @@ import Glibc
 import Musl
 #endif
 import SystemPackage
+import SystemSupport
 
-/// The one place Core turns `-1` + `errno` into a typed error, retrying on EINTR.
+/// `SystemCall.retrying` with Core's error, which names the operation and the path.
 @inline(__always)
 func syscall<T: BinaryInteger>(_ op: String, _ path: String, _ body: () -> T) throws(CoreError) -> T {
-    while true {
-        let r = body()
-        if r != -1 { return r }
-        let e = Errno(rawValue: errno)
-        if e == .interrupted { continue }
-        throw CoreError.system(operation: op, path: path, errno: e)
+    do {
+        return try SystemCall.retrying(body)
+    } catch {
+        throw CoreError.system(operation: op, path: path, errno: error)
     }
 }
 

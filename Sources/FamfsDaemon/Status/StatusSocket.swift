@@ -5,6 +5,7 @@ import CFamfsShims
 import FamfsCore
 import Logging
 import Synchronization
+import SystemSupport
 
 /// The daemon's diagnostic interface: HTTP/1.x over a UNIX socket at `<runtime dir>/sock` (or
 /// `<shadow>/sock`), the paths the original's daemon answers plus `/status`:

@@ -1,66 +1,74 @@
 import CFuseShims
 import Glibc
 import SystemPackage
+import SystemSupport
 
-/// Every system call the transport makes, with its errno conversion and EINTR policy.
+/// Every system call the transport makes, with its errno conversion and EINTR policy: through
+/// swift-system's `FileDescriptor` where it has the call, else `SystemCall`.
 enum Sys {
-    static func lastErrno() -> Errno { Errno(rawValue: errno) }
+    static func lastErrno() -> Errno { SystemCall.lastError }
 
     /// open(2) of `path` with O_RDWR | O_CLOEXEC.
     static func openReadWrite(_ path: String) throws(Errno) -> Int32 {
-        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw lastErrno() }
-        return fd
+        do {
+            return try FileDescriptor.open(path, .readWrite, options: .closeOnExec).rawValue
+        } catch {
+            throw error as? Errno ?? .ioError
+        }
     }
 
-    static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+    static func close(_ fd: Int32) { try? FileDescriptor(rawValue: fd).close() }
 
     /// ioctl(FUSE_DEV_IOC_CLONE): a new /dev/fuse fd attached to `sessionFD`'s connection.
     static func cloneDevice(_ sessionFD: Int32) throws(Errno) -> Int32 {
         let fd = try openReadWrite("/dev/fuse")
-        guard fuse_shim_dev_clone(fd, sessionFD) == 0 else {
-            let e = lastErrno()
+        do {
+            _ = try SystemCall.once { fuse_shim_dev_clone(fd, sessionFD) }
+        } catch {
             close(fd)
-            throw e
+            throw error
         }
         return fd
     }
 
     /// read(2) once; the caller handles EINTR/ENOENT/ENODEV itself.
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
-        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-        return n < 0 ? .failure(lastErrno()) : .success(n)
+        do {
+            return .success(try FileDescriptor(rawValue: fd).read(into: buffer, retryOnInterrupt: false))
+        } catch {
+            return .failure(error as? Errno ?? .ioError)
+        }
     }
 
     /// write(2) of a whole message (the device takes a message in one call), retrying EINTR.
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Errno? {
-        while true {
-            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            if n >= 0 { return nil }
-            let e = lastErrno()
-            if e != .interrupted { return e }
+        do {
+            _ = try FileDescriptor(rawValue: fd).write(bytes, retryOnInterrupt: true)
+            return nil
+        } catch {
+            return error as? Errno ?? .ioError
         }
     }
 
     /// writev(2) of a whole message, retrying EINTR.
     static func writev(_ fd: Int32, _ parts: [UnsafeRawBufferPointer]) -> Errno? {
         var iov = parts.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
-        while true {
-            let n = iov.withUnsafeMutableBufferPointer { Glibc.writev(fd, $0.baseAddress, Int32($0.count)) }
-            if n >= 0 { return nil }
-            let e = lastErrno()
-            if e != .interrupted { return e }
+        do {
+            _ = try SystemCall.retrying { iov.withUnsafeMutableBufferPointer { Glibc.writev(fd, $0.baseAddress, Int32($0.count)) } }
+            return nil
+        } catch {
+            return error
         }
     }
 
     /// mount(2).
     static func mount(source: String, target: String, type: String, flags: UInt, data: String) throws(Errno) {
-        guard Glibc.mount(source, target, type, flags, data) == 0 else { throw lastErrno() }
+        _ = try SystemCall.once { Glibc.mount(source, target, type, flags, data) }
     }
 
     /// umount2(2).
     static func umount2(_ target: String, flags: Int32) throws(Errno) {
-        guard Glibc.umount2(target, flags) == 0 else { throw lastErrno() }
+        _ = try SystemCall.once { Glibc.umount2(target, flags) }
     }
 
     /// realpath(3), or the path itself when it cannot be resolved.
