@@ -78,6 +78,7 @@ let package = Package(
             name: "FamfsCLI",
             dependencies: [
                 "FamfsFormat", "FamfsCore", "FamfsMemory", "FamfsDaemon", "FamfsControl", "CFamfsShims", "FamfsCommandLine",
+                "SystemSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

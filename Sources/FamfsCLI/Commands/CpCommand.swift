@@ -4,6 +4,7 @@ import Glibc
 import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
+import SystemSupport
 
 struct CpCommand: Command {
     static let recursiveOption = OptionSpec.flag("r", "recursive", help: "Copy directories recursively.")

@@ -4,6 +4,7 @@ import Glibc
 import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
+import SystemSupport
 
 struct CreatCommand: Command {
     static let sizeOption = OptionSpec.value("s", "size", "size", help: "File size (k/m/g suffixes).")

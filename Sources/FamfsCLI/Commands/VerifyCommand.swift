@@ -4,6 +4,7 @@ import Glibc
 import FamfsCommandLine
 import FamfsCore
 import FamfsFormat
+import SystemSupport
 
 struct VerifyCommand: Command {
     static let filenameOption = OptionSpec.value("f", "filename", "file", help: "The file to verify.")

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import SystemPackage
+import SystemSupport
 
 /// Threads that each block in read(2) on their own /dev/fuse descriptor, hand each request
 /// to the `ProtocolHandler`, and write the reply. A worker ends when the connection is gone
@@ -32,7 +33,7 @@ final class WorkerPool: Sendable {
                 }
             }
             running.enter()
-            let started = WorkerThread.start(stackSize: 1 << 20) { [self, channel] in
+            let started = BackgroundThread.detach(stackSize: 1 << 20) { [self, channel] in
                 serve(channel, index: index)
                 running.leave()
             }

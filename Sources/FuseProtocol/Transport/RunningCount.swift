@@ -1,30 +1,5 @@
 import Glibc
 
-/// A detached thread with a stack size (what Foundation's Thread gave, on pthreads).
-enum WorkerThread {
-    /// Starts `body`; false if the system refused the thread.
-    static func start(stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
-        final class Box: @unchecked Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setstacksize(&attr, stackSize)
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var tid = pthread_t()
-        let rc = pthread_create(&tid, &attr, { p in
-            guard let p else { return nil }
-            Unmanaged<Box>.fromOpaque(p).takeRetainedValue().body()
-            return nil
-        }, box)
-        if rc != 0 { Unmanaged<Box>.fromOpaque(box).release() }
-        return rc == 0
-    }
-}
-
 /// How many workers are still running, and a way to wait until none is (DispatchGroup's job).
 final class RunningCount: @unchecked Sendable {
     private var count = 0
