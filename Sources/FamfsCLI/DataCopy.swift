@@ -17,10 +17,10 @@ enum FileData {
         let rs = ranges(f)
         let covered = rs.reduce(0) { $0 + $1.length }
         guard covered == f.size else {
-            throw CoreError.invalidArgument("\(f.path): its map holds \(covered) of its \(f.size) bytes")
+            throw PathError(f.path, "its map holds \(covered) of its \(f.size) bytes")
         }
         for r in rs where r.offset + r.length > device.size {
-            throw CoreError.invalidArgument("\(f.path): its map reaches past the end of the device")
+            throw PathError(f.path, "its map reaches past the end of the device")
         }
     }
 
@@ -66,7 +66,7 @@ enum FileData {
                     if errno == EINTR { continue }
                     throw CoreError.system(operation: "read", path: source, errno: .init(rawValue: errno))
                 }
-                if got == 0 { throw CoreError.invalidArgument("\(source): file shrank while being copied") }
+                if got == 0 { throw PathError(source, "file shrank while being copied") }
                 CacheControl.flush(p, got)
                 done += UInt64(got)
                 progress(fileOffset + done)

@@ -20,6 +20,12 @@ enum Output {
     }
 }
 
+/// One-line error for a failed command: `famfs <cmd>: <message>`.
+func fail(_ command: String, _ error: Error, code: Int32 = 1) -> ExitCode {
+    if let e = error as? ExitCode { return e }
+    return Output.fail("famfs \(command)", error, code: code)
+}
+
 /// Exit status the reference uses: `min(|rc|, 127)`.
 func exitValue(_ rc: Int) -> Int32 { Int32(min(abs(rc), 127)) }
 

@@ -36,7 +36,7 @@ struct CheckCommand: Command {
         do {
             target = try FamfsPath.resolve(mountPoint)
             guard target.relative.isEmpty else {
-                throw CoreError.invalidArgument("\(mountPoint): not a famfs mount point (it is \(target.full) in \(target.mountPoint))")
+                throw PathError(mountPoint, "not a famfs mount point (it is \(target.full) in \(target.mountPoint))")
             }
             volume = try target.openVolume(writable: false)
         } catch {

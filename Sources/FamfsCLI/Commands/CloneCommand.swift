@@ -33,7 +33,7 @@ struct CloneCommand: Command {
             let s = try FamfsPath.resolve(src)
             let d = try FamfsPath.resolve(dest)
             guard realPath(s.device) == realPath(d.device) else {
-                throw CoreError.invalidArgument("\(src) and \(dest) are not in the same famfs")
+                throw PathError(dest, "not in the same famfs as \(src)")
             }
             let volume = try d.openVolume(writable: true)
             guard let node = volume.lookup(s.relative) else { throw CoreError.notFound(path: src) }

@@ -54,7 +54,7 @@ struct CpCommand: Command {
     struct Job { var source: String; var size: UInt64; var file: FileMeta; var device: Device; var display: String }
 
     func run() throws {
-        guard paths.count >= 2 else {
+        guard paths.count >= 2, let destArg = paths.last else {
             Output.err("famfs cp error: source and dest args required")
             throw ExitCode(1)
         }
@@ -63,9 +63,15 @@ struct CpCommand: Command {
         let mode = try self.mode.map { try parseOctal($0, option: "-m") & ~currentUmask() }
         let uid = try self.uid.map { try parseID($0, option: "-u") } ?? getuid()
         let gid = try self.gid.map { try parseID($0, option: "-g") } ?? getgid()
-        let sources = Array(paths.dropLast())
-        let destArg = paths.last!
+        // Allocation is serial; the data copies run on the thread pool.
+        let (jobs, failed) = try allocateTargets(Array(paths.dropLast()), into: destArg, params: params, mode: mode, uid: uid, gid: gid)
+        if failed + copyData(jobs, threads: threads) > 0 { throw ExitCode(1) }
+    }
 
+    /// Resolves the destination, then creates (or reuses) every target file and directory, one
+    /// after the other; returns the copies to make and the number of sources that failed.
+    func allocateTargets(_ sources: [String], into destArg: String, params: InterleaveParameters, mode: UInt32?,
+                         uid: UInt32, gid: UInt32) throws -> (jobs: [Job], errors: Int) {
         var errors = 0
         var jobs: [Job] = []
         do {
@@ -112,8 +118,11 @@ struct CpCommand: Command {
         } catch {
             throw fail("cp", error, code: fatalCode(error))
         }
+        return (jobs, errors)
+    }
 
-        // Allocation is serial (above); the data copies run on the thread pool.
+    /// Copies each source into its target on `threads` workers; returns the number that failed.
+    func copyData(_ jobs: [Job], threads: Int) -> Int {
         let results = ResultBox(count: jobs.count)
         let box = UncheckedBox(jobs)
         runParallel(count: jobs.count, threads: threads) { i in
@@ -135,8 +144,7 @@ struct CpCommand: Command {
                 results.fail(i)
             }
         }
-        errors += results.failures
-        if errors > 0 { throw ExitCode(1) }
+        return results.failures
     }
 
     struct Context { var session: FamfsWriter; var params: InterleaveParameters; var mode: UInt32?; var uid: UInt32; var gid: UInt32 }

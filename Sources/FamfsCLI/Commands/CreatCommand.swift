@@ -56,6 +56,18 @@ struct CreatCommand: Command {
 
     struct Job { var path: String; var size: UInt64; var seed: UInt64 }
 
+    /// What every file of one invocation is created with.
+    struct Settings {
+        var params: InterleaveParameters
+        var mode: UInt32
+        var uid: UInt32
+        var gid: UInt32
+        var size: UInt64
+    }
+
+    /// A created (or reused) file and the device its bytes are on.
+    typealias Target = (file: FileMeta, device: Device)
+
     func run() throws {
         let seed = try self.seed.map { s -> UInt64 in
             guard let v = MiniYAML.parseNumber(s) else { throw ValidationError("-S: '\(s)' is not a number") }
@@ -65,65 +77,83 @@ struct CreatCommand: Command {
             Output.err("Error seed (-S) without randomize (-r) argument")
             throw ExitCode(1)
         }
-        let params = try interleave.parameters(command: "creat")
-        let mode = (try self.mode.map { try parseOctal($0, option: "-m") } ?? 0o644) & ~currentUmask()
-        let uid = try self.uid.map { try parseID($0, option: "-u") } ?? geteuid()
-        let gid = try self.gid.map { try parseID($0, option: "-g") } ?? getegid()
-        let size = try self.size.map { try parseSizeArgument($0, option: "-s") } ?? 0
-
+        let settings = try self.settings()
         if multi.isEmpty {
-            guard let file else {
-                Output.err("Must specify filename")
-                throw ExitCode(1)
-            }
-            let sessions = SessionCache()
-            do {
-                let (f, v) = try createOne(file, size: size, params: params, mode: mode, uid: uid, gid: gid, sessions: sessions)
-                if randomize && seed != 0 {
-                    try FileData.randomize(f, v, seed: seed)
-                    Output.out("randomized \(f.size) bytes: \(file)\n")
-                }
-            } catch {
-                throw fail("creat", error)
-            }
+            try createSingle(seed: seed, settings)
             return
         }
-
         if seed != 0 || file != nil {
             Output.err("famfs creat: -S|<file> and --multi are incompatible")
             throw ExitCode(1)
         }
-        var jobs: [Job] = []
-        for (i, m) in multi.enumerated() {
+        let jobs = try planMulti()
+        let threads = try parseThreadCount(threadct, command: "creat", function: "randomize_multi")
+        let targets = try allocate(jobs, settings)
+        try fill(jobs, targets, threads: threads)
+    }
+
+    func settings() throws -> Settings {
+        Settings(params: try interleave.parameters(command: "creat"),
+                 mode: (try mode.map { try parseOctal($0, option: "-m") } ?? 0o644) & ~currentUmask(),
+                 uid: try uid.map { try parseID($0, option: "-u") } ?? geteuid(),
+                 gid: try gid.map { try parseID($0, option: "-g") } ?? getegid(),
+                 size: try size.map { try parseSizeArgument($0, option: "-s") } ?? 0)
+    }
+
+    /// `famfs creat [-s size] [-r -S seed] <file>`.
+    func createSingle(seed: UInt64, _ settings: Settings) throws {
+        guard let file else {
+            Output.err("Must specify filename")
+            throw ExitCode(1)
+        }
+        do {
+            let target = try createOne(file, size: settings.size, settings, sessions: SessionCache())
+            if randomize && seed != 0 {
+                try FileData.randomize(target.file, target.device, seed: seed)
+                Output.out("randomized \(target.file.size) bytes: \(file)\n")
+            }
+        } catch {
+            throw fail("creat", error)
+        }
+    }
+
+    /// The files `--multi <file>,<size>[,<seed>]` asks for, or the original's message for the first bad one.
+    func planMulti() throws -> [Job] {
+        try multi.enumerated().map { i, m in
             let parts = m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard (2...3).contains(parts.count), !parts[0].isEmpty, let sz = parseSize(parts[1]),
-                  parts.count == 2 || MiniYAML.parseNumber(parts[2]) != nil else {
+            let seed: UInt64? = parts.count == 3 ? MiniYAML.parseNumber(parts[2]) : 0
+            guard (2...3).contains(parts.count), !parts[0].isEmpty, let size = parseSize(parts[1]), let seed else {
                 Output.err("famfs creat: bad multi arg(\(i)): \(m) nstrings=\(parts.count)")
                 throw ExitCode(1)
             }
-            jobs.append(Job(path: parts[0], size: sz, seed: parts.count == 3 ? MiniYAML.parseNumber(parts[2])! : 0))
+            return Job(path: parts[0], size: size, seed: seed)
         }
-        let threads = try parseThreadCount(threadct, command: "creat", function: "randomize_multi")
+    }
 
+    /// Creates every file, one after the other (allocation is serial); any failure ends the command
+    /// after the summary line, before any data is written.
+    func allocate(_ jobs: [Job], _ settings: Settings) throws -> [Target] {
         let sessions = SessionCache(bulk: jobs.count > 4)
-        var created: [(FileMeta, Device)?] = []
+        var targets: [Target] = []
         var errs = 0
         for j in jobs {
             do {
-                created.append(try createOne(j.path, size: j.size, params: params, mode: mode, uid: uid, gid: gid, sessions: sessions))
+                targets.append(try createOne(j.path, size: j.size, settings, sessions: sessions))
             } catch {
                 Output.err("famfs creat: \(error)")
-                created.append(nil)
                 errs += 1
             }
         }
-        Output.out("Create complete for \(created.count { $0 != nil }) of \(jobs.count) files with \(errs) errs\n")
+        Output.out("Create complete for \(targets.count) of \(jobs.count) files with \(errs) errs\n")
         guard errs == 0 else { throw ExitCode(exitValue(errs)) }
+        return targets
+    }
 
+    /// Writes each seeded file's random stream, on `threads` workers.
+    func fill(_ jobs: [Job], _ targets: [Target], threads: Int) throws {
         Output.out("randomize_multi: randomizing \(jobs.count) files via \(threads) threads\n")
         let results = ResultBox(count: jobs.count)
-        let work: [(FileMeta, Device, UInt64)] = zip(created, jobs).map { ($0.0!.0, $0.0!.1, $0.1.seed) }
-        let box = UncheckedBox(work)
+        let box = UncheckedBox(zip(targets, jobs).map { ($0.file, $0.device, $1.seed) })
         runParallel(count: jobs.count, threads: threads) { i in
             let (f, v, s) = box.value[i]
             guard s != 0 else { return }
@@ -139,13 +169,13 @@ struct CreatCommand: Command {
     }
 
     /// Creates `path` or reuses an existing file (size 0 = any size).
-    func createOne(_ path: String, size: UInt64, params: InterleaveParameters, mode: UInt32, uid: UInt32, gid: UInt32,
-                   sessions: SessionCache) throws -> (FileMeta, Device) {
+    func createOne(_ path: String, size: UInt64, _ settings: Settings, sessions: SessionCache) throws -> Target {
         let target = try FamfsPath.resolve(path)
         guard !target.relative.isEmpty else { throw CoreError.isDirectory(path: path) }
         let session = try sessions.session(for: target)
         // One call: the writer checks "exists with another size" and "new file without a size".
-        let (f, created) = try session.createFile(target.relative, size: size, mode: mode, uid: uid, gid: gid, interleave: params)
+        let (f, created) = try session.createFile(target.relative, size: size, mode: settings.mode, uid: settings.uid,
+                                                 gid: settings.gid, interleave: settings.params)
         if verbose && created { Output.out("famfs creat: created \(target.full) (\(size) bytes)\n") }
         return (f, session.device)
     }

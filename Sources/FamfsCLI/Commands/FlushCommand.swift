@@ -36,10 +36,10 @@ struct FlushCommand: Command {
                 let target = try FamfsPath.resolve(file)
                 let volume = try target.openVolume(writable: false)
                 guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
-                guard let f = node.file else { throw CoreError.invalidArgument("\(file): not a regular file") }
+                guard let f = node.file else { throw PathError(file, "not a regular file") }
                 try FileData.flush(f, volume.device)
                 if xattrString(target.full, ControlProtocol.Xattr.invalidate) != "1" {
-                    throw CoreError.invalidArgument("\(file): the famfs daemon did not drop its cached pages")
+                    throw PathError(file, "the famfs daemon did not drop its cached pages")
                 }
                 if verbose { Output.out("famfs flush: flushed \(f.size) bytes: \(file)\n") }
             } catch {

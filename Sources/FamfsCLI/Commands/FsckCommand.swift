@@ -44,7 +44,7 @@ struct FsckCommand: Command {
     }
 
     func run() throws {
-        guard nbuckets >= 0 && nbuckets <= 64 else { throw Output.fail("famfs fsck", CoreError.invalidArgument("-B takes 1 to 64 buckets")) }
+        guard nbuckets >= 0 && nbuckets <= 64 else { throw ValidationError("-B takes 1 to 64 buckets") }
         let target: FamfsTarget
         do { target = try FamfsTarget.resolve(path, purpose: .fsck) } catch { throw Output.fail("famfs fsck", error) }
         do {

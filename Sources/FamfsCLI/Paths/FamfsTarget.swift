@@ -14,7 +14,7 @@ struct FamfsTarget {
             return FamfsTarget(device: inMount.device, mountPoint: inMount.mountPoint)
         }
         if purpose == .fsck, let mpt = MountTable.mountPoint(ofDevice: real) {
-            throw CoreError.invalidArgument("cannot fsck by device (\(path)) when mounted; use a path in \(mpt)")
+            throw PathError(path, "cannot fsck by device when mounted; use a path in \(mpt)")
         }
         return FamfsTarget(device: real, mountPoint: nil)
     }
