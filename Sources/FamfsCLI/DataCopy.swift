@@ -98,28 +98,3 @@ enum FileData {
         return out
     }
 }
-
-/// Progress on a terminal only (`\r`-rewritten percentage); scripts see just the final lines.
-struct Progress {
-    static let enabled = isatty(STDOUT_FILENO) != 0
-    let label: String
-    let total: UInt64
-    private var lastPercent = -1
-
-    init(label: String, total: UInt64) {
-        self.label = label
-        self.total = total
-    }
-
-    mutating func update(_ done: UInt64) {
-        guard Progress.enabled, total >= 64 << 20 else { return }
-        let pct = Int(done * 100 / max(total, 1))
-        guard pct != lastPercent, pct < 100 else { return }
-        lastPercent = pct
-        Output.out("\r\(label): \(pct)%")
-    }
-
-    func finish() {
-        if Progress.enabled && lastPercent >= 0 { Output.out("\r") }
-    }
-}

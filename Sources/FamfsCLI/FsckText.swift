@@ -67,24 +67,25 @@ enum FsckText {
         return s
     }
 
+    /// `--json`: the numbers of the text report, keys in this order (README "JSON output").
     static func json(_ r: FsckReport) -> String {
-        var o: [String: Any] = [
-            "device": r.devicePath, "fs_uuid": r.superblock.fsUUID.description,
-            "device_uuid": r.superblock.deviceUUID.description, "system_uuid": r.superblock.systemUUID.description,
-            "role": r.role.rawValue, "version": r.superblock.version, "log_length": r.logLength,
-            "log_entries_used": r.logEntriesUsed, "log_slots": r.logSlots, "collisions": r.collisions,
-            "bad_entries": r.badEntries, "files": r.files, "directories": r.directories,
-            "sum_of_file_sizes": r.sumOfFileSizes, "allocated_bytes": r.allocatedBytes,
-            "free_bytes": r.freeBytes, "device_capacity": r.deviceCapacity, "bitmap_capacity": r.bitmapCapacity,
-            "problems": r.problems,
+        var o: [(String, JSONValue)] = [
+            ("device", .string(r.devicePath)), ("fs_uuid", .string(r.superblock.fsUUID.description)),
+            ("device_uuid", .string(r.superblock.deviceUUID.description)), ("system_uuid", .string(r.superblock.systemUUID.description)),
+            ("role", .string(r.role.rawValue)), ("version", .number(r.superblock.version)), ("log_length", .number(r.logLength)),
+            ("log_entries_used", .number(r.logEntriesUsed)), ("log_slots", .number(r.logSlots)), ("collisions", .number(r.collisions)),
+            ("bad_entries", .number(r.badEntries)), ("files", .number(r.files)), ("directories", .number(r.directories)),
+            ("sum_of_file_sizes", .number(r.sumOfFileSizes)), ("allocated_bytes", .number(r.allocatedBytes)),
+            ("free_bytes", .number(r.freeBytes)), ("device_capacity", .number(r.deviceCapacity)), ("bitmap_capacity", .number(r.bitmapCapacity)),
+            ("problems", .array(r.problems.map { .string($0) })),
         ]
         if !r.buckets.isEmpty {
-            o["buckets"] = r.buckets.map {
-                ["index": $0.index, "offset": $0.offset, "size": $0.size, "in_use": $0.inUse, "free": $0.free,
-                 "free_fragments": $0.freeFragments, "largest_fragment": $0.largestFragment,
-                 "smallest_fragment": $0.smallestFragment] as [String: Any]
-            }
+            o.append(("buckets", .array(r.buckets.map {
+                .object([("index", .number($0.index)), ("offset", .number($0.offset)), ("size", .number($0.size)),
+                         ("in_use", .number($0.inUse)), ("free", .number($0.free)), ("free_fragments", .number($0.freeFragments)),
+                         ("largest_fragment", .number($0.largestFragment)), ("smallest_fragment", .number($0.smallestFragment))])
+            })))
         }
-        return sortedJSON(o) + "\n"
+        return JSONValue.object(o).pretty
     }
 }

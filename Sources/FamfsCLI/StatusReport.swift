@@ -34,25 +34,25 @@ enum StatusReport {
             socketProblem = "\(error)"
         }
         // No answer: what the daemon recorded when it started (root only), then the device.
+        let root = geteuid() == 0
         var s = recorded(dir) ?? MountStatus(mountPoint: m.mountPoint, device: m.source, alive: false)
         s.mountPoint = m.mountPoint
         s.socket = socket
         s.uptimeSeconds = nil
+        s.lastErrorAt = nil
         if let pid = s.pid, pid > 0, pid <= Int64(Int32.max) {
             s.alive = MountLiveness.isDaemon(Int32(pid))
         } else {
+            // Unknown pid: statfs reaches the daemon, and the kernel answers ENOTCONN once it is gone.
             var st = statvfs()
             s.alive = !(statvfs(m.mountPoint, &st) != 0 && errno == ENOTCONN)
         }
-        if s.alive {
-            s.lastError = "the daemon is running but its \(socketProblem)"
-        } else {
-            s.lastError = "the daemon is not running\(s.pid.map { " (pid \($0) is gone)" } ?? ""); "
-                + "'famfs mount' or 'famfs umount' cleans up"
-            s.lastErrorAt = nil
-            if geteuid() == 0 { try? s.readDevice(identity: nil) }
-        }
-        return geteuid() == 0 ? s : s.redacted
+        if !s.alive && root { try? s.readDevice(identity: nil) }
+        if !root { s = s.redacted }
+        s.lastError = s.alive
+            ? "the daemon does not answer on its status socket (\(socketProblem))"
+            : "the daemon is not running\(s.pid.map { " (pid \($0) is gone)" } ?? ""); 'famfs mount' or 'famfs umount' cleans up"
+        return s
     }
 
     static func recorded(_ dir: String) -> MountStatus? {

@@ -61,6 +61,66 @@ struct DaemonOperationsTests {
         #expect(access((sock as NSString).deletingLastPathComponent, F_OK) != 0)
     }
 
+    @Test("famfs status --json on a master and a client, alive and after kill -9; non-root sees no secrets")
+    func statusCommand() throws {
+        let m = try MountedFamfs(real: true)
+        #expect(try m.famfs("creat", "-s", "1m", m.path("a")).status == 0)
+        #expect(try m.famfs("creat", "-s", "2m", m.path("b")).status == 0)
+        let client = Host()
+        let cmpt = ScratchDir(tag: "client")
+        #expect(try client.famfs("mount", m.dev.path, cmpt.path).status == 0)
+        defer { _ = try? client.famfs("umount", cmpt.path) }
+
+        func status(_ mpt: String, nobody: Bool = false) throws -> (RunResult, [String: Any]) {
+            let r = nobody
+                ? try m.host.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Programs.directory + "/famfs", "status", "--json", mpt])
+                : try m.famfs("status", "--json", mpt)
+            #expect(r.stdout.hasSuffix("}\n") && !r.stdout.contains("\\/"), "\(r)")
+            return (r, try #require(try Ops.validJSON(r.stdout) as? [String: Any]))
+        }
+        let (mr, ms) = try status(m.mpt.path)
+        #expect(mr.status == 0)
+        #expect(ms["role"] as? String == "master" && ms["alive"] as? Bool == true && ms["device"] as? String == m.dev.path, "\(mr)")
+        #expect(ms["pid"] as? Int == Int(try Ops.daemonPID(m.mpt.path)))
+        #expect(ms["host_uuid"] as? String == (try m.host.identity().uuid.description))
+        #expect(ms["files"] as? Int == 2 && ms["log_entries_used"] as? Int == 2 && ms["entries_behind"] as? Int == 0, "\(mr)")
+        #expect(ms["read_only"] as? Bool == false && (ms["uptime_seconds"] as? Int ?? -1) >= 0)
+        #expect(ms["free_bytes"] as? Int == Int(try m.volume().usage.free))
+
+        let (cr, cs) = try status(cmpt.path)
+        #expect(cr.status == 0 && cs["role"] as? String == "client" && cs["alive"] as? Bool == true, "\(cr)")
+        #expect(cs["host_uuid"] as? String == (try client.identity().uuid.description) && cs["read_only"] as? Bool == true)
+        #expect(cs["log_entries_used"] as? Int == 2 && cs["files"] as? Int == 2, "\(cr)")
+
+        let all = try m.famfs("status", "--json")
+        let mounts = try #require((try Ops.validJSON(all.stdout) as? [String: Any])?["mounts"] as? [[String: Any]])
+        let points = Set(mounts.compactMap { $0["mount_point"] as? String })
+        #expect(points.isSuperset(of: [m.mpt.path, cmpt.path]), "\(all)")
+        let text = try m.famfs("status", m.mpt.path)
+        #expect(text.status == 0 && text.stdout.hasPrefix("\(m.mpt.path): master mount of \(m.dev.path)\n  daemon      running, pid "), "\(text)")
+        #expect(text.stdout.contains("  log         2 of ") && text.stdout.contains("  contents    2 files, 0 directories\n"), "\(text)")
+
+        let (nr, ns) = try status(m.mpt.path, nobody: true)
+        #expect(nr.status == 0 && ns["host_uuid"] is NSNull && ns["files"] as? Int == 2 && ns["alive"] as? Bool == true, "\(nr)")
+
+        // The client's daemon dies: status says so (exit 2), from its record and the device.
+        let cpid = try Ops.daemonPID(cmpt.path)
+        kill(cpid, SIGKILL)
+        for _ in 0..<200 where MountLiveness.isDaemon(cpid) { usleep(10_000) }
+        let (dr, ds) = try status(cmpt.path)
+        #expect(dr.status == 2 && ds["alive"] as? Bool == false && ds["pid"] as? Int == Int(cpid), "\(dr)")
+        #expect(ds["role"] as? String == "client" && ds["log_entries_used"] as? Int == 2 && ds["files"] as? Int == 2, "\(dr)")
+        #expect(ds["uptime_seconds"] is NSNull && ds["replayed_entries"] is NSNull)
+        #expect((ds["last_error"] as? String)?.contains("the daemon is not running (pid \(cpid) is gone)") == true, "\(dr)")
+        let (dn, dns) = try status(cmpt.path, nobody: true)
+        #expect(dn.status == 2 && dns["alive"] as? Bool == false, "\(dn)")
+        let dtext = try m.famfs("status", cmpt.path)
+        #expect(dtext.status == 2 && dtext.stdout.contains("  daemon      NOT RUNNING, pid \(cpid)\n"), "\(dtext)")
+        #expect(try client.famfs("umount", cmpt.path).status == 0)
+        let gone = try m.famfs("status", cmpt.path)
+        #expect(gone.status == 1 && gone.stderr == "famfs status: \(cmpt.path) is not a famfs mount point\n", "\(gone)")
+    }
+
     @Test("a hostile peer neither crashes the daemon nor holds up others")
     func hostilePeers() throws {
         let m = try MountedFamfs(real: true)

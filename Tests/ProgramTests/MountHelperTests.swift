@@ -148,3 +148,66 @@ struct MountHelperTests {
         #expect(r.stdout == "ready\nrefresh 1\nkilled -9\nrestarted\nmounts 1\nstopped 0\nmounts 0\n", "\(r)")
     }
 }
+
+@Suite("scripts/install.sh into a temporary prefix", .enabled(if: famfsMountAvailable))
+struct InstallTests {
+    @Test("install into a temporary prefix: every part in place, the programs run with env -i, uninstall removes exactly that")
+    func installAndUninstall() throws {
+        let prefix = Installed.Prefix()
+        try FileManager.default.createDirectory(atPath: prefix.bin, withIntermediateDirectories: true)
+        try "not ours\n".write(toFile: prefix.bin + "/keep-me", atomically: true, encoding: .utf8)
+        let r = try Installed.installScript(["--prefix", prefix.path, "--from", Programs.directory])
+        #expect(r.status == 0 && r.stdout.contains("installed in \(prefix.path)"), "\(r)")
+        let files = Set(Installed.tree(prefix.path))
+        for f in ["bin/famfs", "bin/mkfs.famfs", "bin/famfs_fused", "sbin/mount.famfs", "lib/libfamfsmap.so",
+                  "include/famfs_map.h", "lib/pkgconfig/famfsmap.pc", "share/man/man8/mount.famfs.8",
+                  "share/bash-completion/completions/famfs", "share/zsh/site-functions/_famfs",
+                  "share/fish/vendor_completions.d/famfs.fish", "lib/systemd/system/famfs@.service",
+                  "share/doc/famfs/famfs@.conf.example", "share/famfs/install-manifest"] {
+            #expect(files.contains(f), "\(f) is not installed: \(files.sorted())")
+        }
+        #expect(files.contains { $0.hasPrefix("share/man/man1/famfs.") || $0.hasPrefix("share/man/man8/famfs.") }, "\(files.sorted())")
+
+        // A minimal environment: no toolchain on PATH or the library path, no HOME.
+        func minimal(_ args: [String]) throws -> RunResult {
+            try Host().run("/usr/bin/env", ["-i", "PATH=\(prefix.bin):\(prefix.sbin):/usr/bin:/bin"] + args)
+        }
+        let version = try minimal(["famfs", "--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("famfs "), "\(version)")
+        for p in ["mkfs.famfs", "famfs_fused", "mount.famfs"] {
+            let v = try minimal([p, "--version"])
+            #expect(v.status == 0 && v.stdout == version.stdout.replacingOccurrences(of: "famfs ", with: "\(p) "), "\(v)")
+        }
+        let dev = ScratchFile()
+        let id = ScratchFile(size: nil, tag: "uuid")
+        let mk = try minimal(["FAMFS_SYSTEM_UUID_FILE=\(id.path)", "mkfs.famfs", dev.path])
+        #expect(mk.status == 0, "\(mk)")
+        let fsck = try minimal(["FAMFS_SYSTEM_UUID_FILE=\(id.path)", "famfs", "fsck", dev.path])
+        #expect(fsck.status == 0 && fsck.stdout.contains("0 bad log entries"), "\(fsck)")
+
+        // The preload library is C and needs nothing but libc in any build. The release
+        // install's programs and libraries are checked with ldd by scripts/check-install.sh,
+        // which CI runs (the debug programs these tests run use the toolchain's runtime).
+        let preload = try Installed.foreignLibraries(prefix.path + "/lib/libfamfs_preload.so")
+        #expect(files.contains("lib/libfamfs_preload.so") && preload.isEmpty, "\(preload)")
+
+        // A C program builds against the installed header and library through pkg-config.
+        let cc = try Host().run("/bin/sh", ["-c", "gcc -std=c11 -o \(prefix.path)/example \(Installed.repository)/Examples/famfs_map_example.c "
+            + "$(PKG_CONFIG_PATH=\(prefix.path)/lib/pkgconfig pkg-config --cflags --libs famfsmap)"])
+        #expect(cc.status == 0, "\(cc)")
+        unlink(prefix.path + "/example")
+
+        // The unit is one systemd accepts.
+        let unit = prefix.path + "/lib/systemd/system/famfs@.service"
+        try Ops.requireTool("/usr/bin/systemd-analyze")
+        let verify = try Host().run("/bin/sh", ["-c", "cd \(prefix.path)/lib/systemd/system && /usr/bin/systemd-analyze verify --man=no famfs@mnt-famfs.service"])
+        #expect(verify.status == 0 && !verify.stderr.contains("famfs@"), "\(verify)")
+        #expect(try String(contentsOfFile: unit, encoding: .utf8).contains("ExecStart=\(prefix.bin)/famfs_fused --device ${FAMFS_DEVICE}"))
+
+        let un = try Installed.installScript(["--prefix", prefix.path, "--uninstall"])
+        #expect(un.status == 0, "\(un)")
+        #expect(Installed.tree(prefix.path) == ["bin/keep-me"])
+        let dirs = (try? FileManager.default.contentsOfDirectory(atPath: prefix.path)) ?? []
+        #expect(dirs == ["bin"], "left behind: \(dirs)")
+    }
+}

@@ -124,6 +124,7 @@ struct CpCommand: Command {
     /// Copies each source into its target on `threads` workers; returns the number that failed.
     func copyData(_ jobs: [Job], threads: Int) -> Int {
         let results = ResultBox(count: jobs.count)
+        let progress = CopyProgress(files: jobs.count, bytes: jobs.reduce(0) { $0 + $1.size }, verbose: verbose)
         let box = UncheckedBox(jobs)
         runParallel(count: jobs.count, threads: threads) { i in
             let j = box.value[i]
@@ -134,16 +135,19 @@ struct CpCommand: Command {
                 return
             }
             defer { close(fd) }
-            var progress = Progress(label: "famfs cp", total: j.size)
+            var reported: UInt64 = 0
             do {
-                try FileData.copy(from: fd, source: j.source, into: j.file, j.device) { progress.update($0) }
-                progress.finish()
-                Output.out("famfs cp: 100%: \(j.display)\n")
+                try FileData.copy(from: fd, source: j.source, into: j.file, j.device) { done in
+                    progress.advance(done - reported)
+                    reported = done
+                }
+                progress.fileDone(j.display)
             } catch {
                 Output.err("famfs cp: \(error)")
                 results.fail(i)
             }
         }
+        progress.finish(failures: results.failures)
         return results.failures
     }
 

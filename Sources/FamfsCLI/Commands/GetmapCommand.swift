@@ -37,7 +37,7 @@ struct GetmapCommand: Command {
             throw ExitCode(EINVAL)
         }
         var rc: Int32 = 0
-        var reports: [[String: Any]] = []
+        var reports: [JSONValue] = []
         for file in files {
             let r = one(file, &reports)
             if r != 0 {
@@ -46,13 +46,12 @@ struct GetmapCommand: Command {
             }
         }
         if json {
-            let obj: Any = files.count == 1 && reports.count == 1 ? reports[0] : reports
-            Output.out(sortedJSON(obj) + "\n")
+            Output.out((files.count == 1 && reports.count == 1 ? reports[0] : .array(reports)).pretty)
         }
         if rc != 0 { throw ExitCode(rc) }
     }
 
-    func one(_ file: String, _ reports: inout [[String: Any]]) -> Int32 {
+    func one(_ file: String, _ reports: inout [JSONValue]) -> Int32 {
         let target: FamfsPath
         do { target = try FamfsPath.resolve(file) } catch {
             if !quiet { Output.err("famfs_getmap: file (\(file)) not in famfs") }
@@ -72,20 +71,7 @@ struct GetmapCommand: Command {
             return EISDIR
         }
         if json {
-            var o: [String: Any] = ["file": file, "path": f.path, "size": f.size, "mode": f.mode, "uid": f.uid, "gid": f.gid,
-                                    "device": target.device]
-            func ext(_ e: SimpleExtent) -> [String: Any] { ["devindex": e.devIndex, "offset": e.offset, "length": e.length] }
-            switch f.fmap {
-            case .simple(let es):
-                o["type"] = "simple"
-                o["extents"] = es.map(ext)
-            case .interleaved(let ie):
-                o["type"] = "interleaved"
-                o["chunk_size"] = ie.chunkSize
-                o["nstrips"] = ie.strips.count
-                o["strips"] = ie.strips.map(ext)
-            }
-            reports.append(o)
+            reports.append(GetmapCommand.json(file: file, f, device: target.device))
             return 0
         }
         if quiet { return 0 }
@@ -103,5 +89,24 @@ struct GetmapCommand: Command {
         s += "famfs_getmap: good file \(file)\n"
         Output.out(s)
         return 0
+    }
+
+    /// `--json` of one file: `file`, `path` (in the file system), `size`, `mode` (octal string),
+    /// `uid`, `gid`, `device`, `type` ("simple" or "interleaved"), then `extents` (simple) or
+    /// `chunk_size`, `nstrips`, `strips` (interleaved), each extent `devindex`, `offset`, `length`.
+    static func json(file: String, _ f: FileMeta, device: String) -> JSONValue {
+        func ext(_ e: SimpleExtent) -> JSONValue { .object([("devindex", .uint(e.devIndex)), ("offset", .uint(e.offset)), ("length", .uint(e.length))]) }
+        var fields: [(String, JSONValue)] = [
+            ("file", .string(file)), ("path", .string(f.path)), ("size", .uint(f.size)), ("mode", .mode(f.mode)),
+            ("uid", .uint(f.uid)), ("gid", .uint(f.gid)), ("device", .string(device)),
+        ]
+        switch f.fmap {
+        case .simple(let es):
+            fields += [("type", .string("simple")), ("extents", .array(es.map(ext)))]
+        case .interleaved(let ie):
+            fields += [("type", .string("interleaved")), ("chunk_size", .uint(ie.chunkSize)), ("nstrips", .int(ie.strips.count)),
+                       ("strips", .array(ie.strips.map(ext)))]
+        }
+        return .object(fields)
     }
 }

@@ -30,6 +30,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static func uint(_ v: UInt64) -> JSONValue { .int(Int64(clamping: v)) }
     public static func uint(_ v: UInt32) -> JSONValue { .int(Int64(v)) }
     public static func int(_ v: Int) -> JSONValue { .int(Int64(v)) }
+    /// Any integer (saturating at the limits of Int64).
+    public static func number<T: BinaryInteger>(_ v: T) -> JSONValue { .int(Int64(clamping: v)) }
     /// A mode as the octal string people read (`"0644"`), not as a decimal number.
     public static func mode(_ m: UInt32) -> JSONValue { .string("0" + String(m & 0o7777, radix: 8)) }
     public static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }

@@ -35,10 +35,14 @@ public enum MountLiveness {
     }
 
     /// Whether `pid` is a running famfs_fused (not another process that got the number since).
+    /// A zombie (killed, not yet reaped) counts as gone: its descriptors, the FUSE one with
+    /// them, are closed.
     public static func isDaemon(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let comm = try? readSmallFile("/proc/\(pid)/comm") else { return false }
-        return comm.hasPrefix("famfs_fused")
+        guard let comm = try? readSmallFile("/proc/\(pid)/comm"), comm.hasPrefix("famfs_fused") else { return false }
+        guard let stat = try? readSmallFile("/proc/\(pid)/stat"), let paren = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: paren)...].first { $0 != " " }
+        return state != "Z" && state != "X"
     }
 
     /// Detaches a dead mount and removes what its daemon left in the runtime directory (the
