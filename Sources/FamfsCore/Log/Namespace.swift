@@ -54,8 +54,10 @@ public struct Namespace: Sendable {
     public var count: Int { 1 + fileCount + directoryCount }
 
     mutating func reserve(_ more: Int) {
-        let want = Int(Self.firstLogNodeID) + (count - 1) + more
-        if slots.capacity < want { slots.reserveCapacity(want) }
+        // Geometric growth: a daemon applies entries one at a time, and reserving exactly one
+        // more slot each time would copy the whole array on every append.
+        let want = slots.count + more
+        if slots.capacity < want { slots.reserveCapacity(max(want, 2 * slots.capacity)) }
     }
 
     public static func nodeID(logIndex: UInt64) -> UInt64 { logIndex + firstLogNodeID }
