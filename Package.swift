@@ -104,21 +104,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Fuzz/Sources/FamfsFuzz"),
-        .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat"]),
+        // What several test targets share: one seeded generator, one device file helper.
+        .target(name: "FamfsTestSupport", dependencies: ["FamfsFormat", "FamfsCore"], path: "Tests/FamfsTestSupport"),
+        .testTarget(name: "FamfsFormatTests", dependencies: ["FamfsFormat", "FamfsTestSupport"]),
         .testTarget(
             name: "SystemSupportTests",
             dependencies: ["SystemSupport", .product(name: "SystemPackage", package: "swift-system")]),
         // glibc's getopt_long, which the command-line tests check the parser against.
         .target(name: "CGetoptOracle", path: "Tests/CGetoptOracle"),
         .testTarget(name: "FamfsCommandLineTests", dependencies: ["FamfsCommandLine", "CGetoptOracle"]),
-        .testTarget(name: "FamfsCoreTests", dependencies: ["FamfsFormat", "FamfsCore"]),
+        .testTarget(name: "FamfsCoreTests", dependencies: ["FamfsFormat", "FamfsCore", "FamfsTestSupport"]),
         .testTarget(
             name: "FuseProtocolTests",
             dependencies: ["FuseProtocol", .product(name: "SystemPackage", package: "swift-system")]),
         .testTarget(
             name: "FamfsMapTests",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FamfsMap", "FamfsDaemon", "FuseProtocol",
+                "FamfsFormat", "FamfsCore", "FamfsMap", "FamfsDaemon", "FuseProtocol", "FamfsTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .testTarget(

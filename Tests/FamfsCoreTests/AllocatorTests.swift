@@ -1,3 +1,4 @@
+import FamfsTestSupport
 import Testing
 @testable import FamfsCore
 import FamfsFormat

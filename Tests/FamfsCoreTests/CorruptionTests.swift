@@ -1,4 +1,5 @@
 import Foundation
+import FamfsTestSupport
 import Testing
 @testable import FamfsCore
 import FamfsFormat
@@ -7,16 +8,6 @@ import FamfsFormat
 /// or throw a CoreError — never trap. (A cheap stand-in for a fuzzer over the decoders.)
 @Suite("Random corruption of superblock and log never crashes replay or fsck")
 struct CorruptionTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            return (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        }
-    }
-
     @Test("300 random damages to bytes, fields and CRC-consistent entries", arguments: [7, 8, 9])
     func randomDamage(seed: UInt64) throws {
         let dev = try TestDevice()

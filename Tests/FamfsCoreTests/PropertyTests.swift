@@ -1,20 +1,10 @@
+import FamfsTestSupport
 import Testing
 @testable import FamfsCore
 import FamfsFormat
 
 @Suite("Allocation properties over random workloads on a real device file")
 struct PropertyTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("random mkdir/create sequences: no overlap, aligned, inside, fsck clean, replay equals incremental", arguments: [1, 2, 3, 4])
     func randomWorkload(seed: UInt64) throws {
         let dev = try TestDevice(size: 16 << 30)

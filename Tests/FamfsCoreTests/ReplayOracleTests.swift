@@ -1,4 +1,5 @@
 import Foundation
+import FamfsTestSupport
 import Testing
 @testable import FamfsCore
 import FamfsFormat
@@ -8,17 +9,6 @@ import FamfsFormat
 /// reference images, on random logs full of odd entries, and on damaged logs.
 @Suite("Fast replay and fsck give exactly what the reference replayer gives")
 struct ReplayOracleTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let deviceSize: UInt64 = 16 << 30
     static let superblock = Superblock(fsUUID: .random(), deviceUUID: .random(), systemUUID: .random(),
                                        deviceSize: deviceSize, daxdevName: "/dev/null")

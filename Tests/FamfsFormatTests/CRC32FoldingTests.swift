@@ -1,3 +1,4 @@
+import FamfsTestSupport
 import Testing
 import FamfsFormat
 
@@ -6,17 +7,6 @@ import FamfsFormat
 /// around the folding's 16- and 64-byte steps.
 @Suite("CRC-32: folded and portable implementations agree")
 struct CRC32FoldingTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// zlib's `crc32()` of each input.
     static let golden: [(String, UInt32)] = [
         ("", 0), ("a", 0xe8b7_be43), ("abc", 0x3524_41c2), ("123456789", 0xcbf4_3926),

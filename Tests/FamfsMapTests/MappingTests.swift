@@ -1,4 +1,5 @@
 import Foundation
+import FamfsTestSupport
 import Testing
 import FamfsCore
 import FamfsFormat
@@ -11,7 +12,7 @@ private let MiB: UInt64 = 1 << 20
 struct MappingTests {
     @Test("simple file, size not a multiple of 4 KiB: mapped bytes equal the device bytes")
     func simpleFile() throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let v = try dev.open()
         let meta = try #require(try v.createFile("simple-\(UUID().uuidString.prefix(6))", size: 5_000_001,
                                                  mode: 0o644, uid: 0, gid: 0).file)
@@ -32,7 +33,7 @@ struct MappingTests {
     @Test("interleaved files (2-4 strips, 2/4 MiB chunks) across chunk boundaries",
           arguments: [(2, 2 * MiB, 9 * MiB + 123), (3, 4 * MiB, 21 * MiB + 4097), (4, 2 * MiB, 17 * MiB + 1), (2, 4 * MiB, 13 * MiB + 5)])
     func interleavedFile(nstrips: Int, chunk: UInt64, size: UInt64) throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let v = try dev.open()
         let node = try v.createFile("striped-\(nstrips)-\(UUID().uuidString.prefix(6))", size: size, mode: 0o644, uid: 0, gid: 0,
                                     interleave: InterleaveParameters(nbuckets: 4, nstrips: UInt64(nstrips), chunkSize: chunk))
@@ -58,7 +59,7 @@ struct MappingTests {
 
     @Test("multi-extent simple map, extents out of device order")
     func threeExtents() throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let v = try dev.open()
         let base: UInt64 = 3 << 30  // far from the files this device holds (none)
         let meta = FileMeta(path: "crafted", size: 7 * MiB + 5, mode: 0o644, uid: 0, gid: 0, fmap: .simple([
@@ -79,7 +80,7 @@ struct MappingTests {
 
     @Test("a store through a read-write mapping is visible in an independent read-only mapping")
     func writeVisibleToReader() throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let v = try dev.open()
         let meta = try #require(try v.createFile("rw-\(UUID().uuidString.prefix(6))", size: 6 * MiB + 3, mode: 0o644, uid: 0, gid: 0,
                                                  interleave: InterleaveParameters(nbuckets: 4, nstrips: 2, chunkSize: 2 * MiB)).file)
@@ -133,7 +134,7 @@ struct MappingTests {
             #expect(error.description == "/mnt/famfs/f: no access to \(missing): No such file or directory")
         }
         // EACCES as an unprivileged user would see it: a read-only device opened for writing.
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         chmod(dev.path, 0o444)
         if geteuid() != 0 {
             #expect(throws: FamfsMapError.noAccess(path: dev.path, target: dev.path, errno: EACCES)) {
@@ -144,7 +145,7 @@ struct MappingTests {
 
     @Test("a map outside the device, unaligned, too small or on another device is a bad map")
     func badMaps() throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         func attempt(_ fmap: Fmap, size: UInt64 = 10) -> FamfsMapError? {
             let meta = FileMeta(path: "bad", size: size, mode: 0o644, uid: 0, gid: 0, fmap: fmap)
             do { _ = try FamfsFileMapping(device: dev.path, meta: meta, writable: false); return nil } catch { return error }
@@ -192,7 +193,7 @@ struct MappingTests {
 struct CEntryPointTests {
     @Test("famfs_map_yaml / famfs_unmap_file / famfs_map_last_error")
     func yamlRoundTrip() throws {
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let v = try dev.open()
         let meta = try #require(try v.createFile("c-\(UUID().uuidString.prefix(6))", size: 3 * MiB + 17, mode: 0o644, uid: 0, gid: 0).file)
         let expected = fillFile(meta, on: v.device, seed: 3)

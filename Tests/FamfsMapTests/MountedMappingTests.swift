@@ -1,4 +1,5 @@
 import Foundation
+import FamfsTestSupport
 import Testing
 import FamfsCore
 import FamfsFormat
@@ -34,7 +35,7 @@ struct MountedMappingTests {
     @Test("map by path: bytes equal the device bytes; meta files map; errors for non-files")
     func mapByPath() throws {
         let famfs = try #require(famfsProgram)
-        let dev = try MapTestDevice()
+        let dev = try TestDevice()
         let mpt = "/tmp/famfs-maptest-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: mpt, withIntermediateDirectories: true)
         defer {

@@ -2,13 +2,14 @@ import Foundation
 @testable import FamfsCore
 import FamfsFormat
 
-/// A sparse device file in /dev/shm, formatted by this test with its own master identity.
-final class TestDevice {
-    let path: String
-    let identityPath: String
-    let identity: HostIdentity
+/// A sparse device file in /dev/shm with a unique name, formatted by this test with its own
+/// master identity; deleted, with its identity file, when the object goes away.
+public final class TestDevice {
+    public let path: String
+    public let identityPath: String
+    public let identity: HostIdentity
 
-    init(size: UInt64 = 4 << 30, logLength: UInt64 = Media.defaultLogLength, format: Bool = true) throws {
+    public init(size: UInt64 = 4 << 30, logLength: UInt64 = Media.defaultLogLength, format: Bool = true) throws {
         let tag = UUID().uuidString.prefix(8)
         path = "/dev/shm/famfs-test-\(tag).img"
         identityPath = "/dev/shm/famfs-test-\(tag).uuid"
@@ -31,12 +32,12 @@ final class TestDevice {
         }
     }
 
-    func open(writable: Bool = true, asClient: Bool = false) throws -> FamfsVolume {
+    public func open(writable: Bool = true, asClient: Bool = false) throws -> FamfsVolume {
         try FamfsVolume(path: path, writable: writable, identity: asClient ? nil : identity)
     }
 
     /// Writes raw bytes at a device offset (to corrupt or craft entries).
-    func poke(_ offset: UInt64, _ bytes: [UInt8]) throws {
+    public func poke(_ offset: UInt64, _ bytes: [UInt8]) throws {
         let h = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         try h.seek(toOffset: offset)
         h.write(Data(bytes))
@@ -47,24 +48,4 @@ final class TestDevice {
         unlink(path)
         unlink(identityPath)
     }
-}
-
-/// Expands a reference image head into a 4 GiB sparse device file.
-func expandReferenceImage(_ name: String) throws -> String {
-    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reference-images")
-    let out = "/dev/shm/famfs-ref-\(name)-\(UUID().uuidString.prefix(8)).img"
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", "gzip -dc '\(dir.path)/\(name).head.img.gz' > '\(out)' && truncate -s 4G '\(out)'"]
-    try p.run()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { throw CoreError.invalidArgument("cannot expand \(name)") }
-    return out
-}
-
-func referenceText(_ name: String) throws -> String {
-    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reference-images")
-    return try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
 }
