@@ -75,6 +75,37 @@ enum FileData {
         }
     }
 
+    /// The file offset of the first byte where the file differs from `fd` (read again from
+    /// offset 0), or nil: `famfs cp -c` checks each copy this way, as the original's does.
+    static func compare(with fd: Int32, source: String, _ f: FileMeta, _ device: Device) throws -> UInt64? {
+        try checkBounds(f, device)
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        var fileOffset: UInt64 = 0
+        for r in ranges(f) {
+            let p = device.base + Int(r.offset)
+            CacheControl.invalidate(p, Int(r.length))
+            var done: UInt64 = 0
+            while done < r.length {
+                let want = Int(min(r.length - done, UInt64(buf.count)))
+                let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(fileOffset + done)) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw CoreError.system(operation: "read", path: source, errno: .init(rawValue: errno))
+                }
+                if got == 0 { return fileOffset + done }
+                if memcmp(buf, p + Int(done), got) != 0 {
+                    let device = UnsafeRawBufferPointer(start: p + Int(done), count: got)
+                    var i = 0
+                    while i < got && buf[i] == device[i] { i += 1 }
+                    return fileOffset + done + UInt64(i)
+                }
+                done += UInt64(got)
+            }
+            fileOffset += r.length
+        }
+        return nil
+    }
+
     /// Flushes (and invalidates) the CPU cache over the file's bytes.
     static func flush(_ f: FileMeta, _ device: Device) throws {
         try checkBounds(f, device)

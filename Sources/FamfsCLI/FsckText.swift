@@ -54,6 +54,9 @@ enum FsckText {
         s += "  \(r.directories) directories\n"
         if verbose {
             s += "\nVerbose:\n"
+            // The original's -v prints these two first; scripts grep for them.
+            s += "  log_offset:        \(r.superblock.logOffset)\n"
+            s += "  log_len:           \(r.superblock.logLength)\n"
             s += "  log header size:        \(Media.logHeaderSize)\n"
             s += "  log entry size:         \(Media.logEntrySize)\n"
             s += "  mkdir entry size:       92\n"

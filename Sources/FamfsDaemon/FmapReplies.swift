@@ -8,7 +8,7 @@ import SystemPackage
 ///
 /// Daemon-side rules (the caller's part): unknown node → ENOENT; unknown device index → EINVAL;
 /// `.meta/.superblock` is sent with file type 1 and one extent {0, 0, 2 MiB}, `.meta/.log` with
-/// file type 2 and {0, 0x200000, log_len} (`superblockMeta` / `logMeta`).
+/// file type 2 and {0, 0x200000, log_len} (`MetaFiles`).
 public enum FmapReplies {
     /// `fuse_famfs_file_type` values.
     public static let fileTypeRegular: UInt8 = FamfsFmapWire.FileType.regular.rawValue
@@ -57,17 +57,6 @@ public enum FmapReplies {
         }
         guard message.count <= maxSize else { return Array(message[0..<FamfsFmapHeader.size]) }
         return message
-    }
-
-    /// The meta files' maps, as the reference's `.meta` shadow YAML describes them (flags 0,
-    /// mode 0444); `MetaNode` serves these.
-    static let superblockMeta = FileMeta(
-        path: ".meta/.superblock", size: Media.superblockRegionSize, mode: 0o444, uid: 0, gid: 0,
-        fmap: .simple([SimpleExtent(offset: 0, length: Media.superblockRegionSize)]), flags: 0)
-
-    static func logMeta(logLength: UInt64) -> FileMeta {
-        FileMeta(path: ".meta/.log", size: logLength, mode: 0o444, uid: 0, gid: 0,
-                 fmap: .simple([SimpleExtent(offset: Media.logOffset, length: logLength)]), flags: 0)
     }
 
     /// The GET_DAXDEV reply (`fuse_daxdev_out`, 280 bytes) naming device `name` (e.g.

@@ -30,8 +30,8 @@ enum MetaNode: UInt64, CaseIterable {
     func meta(_ sb: Superblock) -> FileMeta? {
         switch self {
         case .directory: return nil
-        case .superblock: return FmapReplies.superblockMeta
-        case .log: return FmapReplies.logMeta(logLength: sb.logLength)
+        case .superblock: return MetaFiles.superblock
+        case .log: return MetaFiles.log(logLength: sb.logLength)
         }
     }
 }

@@ -88,7 +88,7 @@ struct FmapReplyTests {
 
     @Test(".meta/.superblock and .meta/.log")
     func metaFiles() throws {
-        #expect(try FmapReplies.fmap(fileType: FmapReplies.fileTypeSuperblock, meta: FmapReplies.superblockMeta, maxSize: 32768) == hex(
+        #expect(try FmapReplies.fmap(fileType: FmapReplies.fileTypeSuperblock, meta: MetaFiles.superblock, maxSize: 32768) == hex(
             "01 00 01 00  00 00 00 00",  // file_type 1 SUPERBLOCK, v1, simple
             "01 00 00 00  38 00 00 00",  // nextents 1, fmap_size 56
             "00 00 20 00 00 00 00 00",   // file_size 2 MiB
@@ -96,7 +96,7 @@ struct FmapReplyTests {
             "00 00 00 00 00 00 00 00",   // devindex 0
             "00 00 00 00 00 00 00 00",   // offset 0
             "00 00 20 00 00 00 00 00"))  // len 2 MiB
-        #expect(try FmapReplies.fmap(fileType: FmapReplies.fileTypeLog, meta: FmapReplies.logMeta(logLength: 0x80_0000), maxSize: 32768) == hex(
+        #expect(try FmapReplies.fmap(fileType: FmapReplies.fileTypeLog, meta: MetaFiles.log(logLength: 0x80_0000), maxSize: 32768) == hex(
             "02 00 01 00  00 00 00 00",  // file_type 2 LOG, v1, simple
             "01 00 00 00  38 00 00 00",  // nextents 1, fmap_size 56
             "00 00 80 00 00 00 00 00",   // file_size 8 MiB (log_len)

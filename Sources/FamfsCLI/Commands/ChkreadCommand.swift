@@ -36,8 +36,12 @@ struct ChkreadCommand: Command {
         do {
             let target = try FamfsPath.resolve(file)
             let volume = try target.openVolume(writable: false)
-            guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
-            guard let f = node.file else { throw CoreError.isDirectory(path: file) }
+            let f: FileMeta
+            switch FileLookup(target.relative, in: volume) {
+            case .file(let meta): f = meta
+            case .directory: throw CoreError.isDirectory(path: file)
+            case .missing: throw CoreError.notFound(path: file)
+            }
             var fields: [(String, JSONValue)] = [("file", .string(file)), ("size", .uint(f.size))]
             if superblock {
                 let sb = volume.superblock

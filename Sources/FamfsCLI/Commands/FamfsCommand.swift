@@ -5,7 +5,7 @@ public enum FamfsCommand {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         MountCommand.self, UmountCommand.self, LogplayCommand.self, FsckCommand.self, CheckCommand.self,
         MkdirCommand.self, CpCommand.self, CreatCommand.self, FlushCommand.self, VerifyCommand.self,
-        GetmapCommand.self, CloneCommand.self, ChkreadCommand.self, RunCommand.self, StatusCommand.self,
+        GetmapCommand.self, CloneCommand.self, ChkreadCommand.self, MkmetaCommand.self, RunCommand.self, StatusCommand.self,
     ]
 
     public static let spec = CommandSpec(

@@ -4,6 +4,7 @@ import Glibc
 import FamfsCommandLine
 import FamfsControl
 import FamfsCore
+import FamfsFormat
 
 struct FlushCommand: Command {
     static let verboseOption = OptionSpec.flag("v", "verbose", help: "Print each file flushed.")
@@ -35,8 +36,12 @@ struct FlushCommand: Command {
             do {
                 let target = try FamfsPath.resolve(file)
                 let volume = try target.openVolume(writable: false)
-                guard let node = volume.lookup(target.relative) else { throw CoreError.notFound(path: file) }
-                guard let f = node.file else { throw PathError(file, "not a regular file") }
+                let f: FileMeta
+                switch FileLookup(target.relative, in: volume) {
+                case .file(let meta): f = meta
+                case .directory: throw PathError(file, "not a regular file")
+                case .missing: throw CoreError.notFound(path: file)
+                }
                 try FileData.flush(f, volume.device)
                 if xattrString(target.full, ControlProtocol.Xattr.invalidate) != "1" {
                     throw PathError(file, "the famfs daemon did not drop its cached pages")

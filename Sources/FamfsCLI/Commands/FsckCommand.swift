@@ -10,11 +10,13 @@ struct FsckCommand: Command {
     static let nbucketsOption = OptionSpec.value("B", "nbuckets", "n", help: "Free-space statistics for n interleave buckets.")
     static let jsonOption = OptionSpec.flag(nil, "json", help: "Machine-readable output.")
     static let forceOption = OptionSpec.flag("f", "force", help: "Accepted for compatibility; unused.")
+    static let mmapOption = OptionSpec.flag("m", "mmap", help: "Read the log through a mapping (the default; accepted for compatibility).", hidden: true)
+    static let readOption = OptionSpec.flag("r", "read", help: "Accepted for compatibility (the log is always mapped).", hidden: true)
     static let spec = CommandSpec(
         name: "fsck",
         abstract: "Check a famfs file system: superblock, log, allocation collisions, capacity.",
         discussion: "Exit status: the number of allocation collisions (at most 127); 1 on a bad superblock or log.",
-        options: [humanOption, verboseOption, nbucketsOption, jsonOption, forceOption,
+        options: [humanOption, verboseOption, nbucketsOption, jsonOption, forceOption, mmapOption, readOption,
                   .flag(nil, "fuse", help: fuseOnlyNote),
                   .flag("F", "nofuse", help: fuseOnlyNote),
                   .flag("D", "nodax", help: fuseOnlyNote),
@@ -36,6 +38,13 @@ struct FsckCommand: Command {
         nbuckets = try a.int(Self.nbucketsOption) ?? 0
         json = a.flag(Self.jsonOption)
         force = a.flag(Self.forceOption)
+        if a.flag(Self.readOption) {
+            Output.err("famfs fsck: warning: the read option can cause cache coherency problems")
+        }
+        if a.flag(Self.mmapOption) && a.flag(Self.readOption) {
+            Output.err("Error: The --mmap and --read arguments are mutually exclusive")
+            throw ExitCode(255)
+        }
         guard let path = a.positional(0) else {
             Output.err("famfs fsck: Must specify at least one dax device")
             throw ExitCode(1)

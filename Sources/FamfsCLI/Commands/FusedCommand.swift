@@ -21,12 +21,16 @@ public struct FusedCommand: Command {
     static let readOnlyOption = OptionSpec.flag(nil, "read-only", help: "Mount read-only (the kernel refuses every write).")
     static let shadowOption = OptionSpec.value(nil, "shadow", "dir", help: "Directory for the status socket 'sock' and the mount record (default: the runtime directory).")
     static let readyFdOption = OptionSpec.value(nil, "ready-fd", "fd", help: "File descriptor on which to report readiness: 'ok' or an error line.")
+    // The original daemon's command line, accepted beside ours (see FusedMountOptions).
+    static let mountOptionsOption = OptionSpec.value("o", nil, "opts", help: "The original's mount options: daxdev=<dev>,shadow=<dir>,fsname=<dev>,timeout=<s>,cache=always|normal|never,allow_other,default_permissions,ro,rw.", repeatable: true)
+    static let foregroundOption = OptionSpec.flag("f", nil, help: "With -o: stay in the foreground (otherwise famfs_fused returns once the mount answers, as the original does).")
+    static let singleThreadOption = OptionSpec.flag("s", nil, help: "One worker thread.")
     static let spec = CommandSpec(
         name: "famfs_fused",
         abstract: "Serve a famfs device over FUSE (started by 'famfs mount').",
         options: [deviceOption, timeoutOption, refreshOption, workersOption, clientWritableOption, noAllowOtherOption,
                   noDefaultPermissionsOption, debugOption, logFileOption, logLevelOption, readOnlyOption, shadowOption,
-                  readyFdOption],
+                  readyFdOption, mountOptionsOption, foregroundOption, singleThreadOption],
         positionals: [PositionalSpec("mount-point", help: "The mount point.", arity: .optional)],
         helpShorts: ["h"], permutes: true, unknownOptionStatus: 1, manSection: 8)
 
@@ -44,13 +48,23 @@ public struct FusedCommand: Command {
     var shadow: String?
     var readyFd: Int32?
     var mountPoint: String
+    /// Started the original's way (`-o …` without `-f`): mount in the background and return.
+    var background = false
 
     init(_ a: ParsedArguments) throws {
-        guard let device = a.value(Self.deviceOption) else { throw ValidationError("missing --device <device>") }
+        let original: FusedMountOptions
+        do { original = try FusedMountOptions(a.values(Self.mountOptionsOption)) } catch {
+            throw ValidationError(error.description)
+        }
+        guard let device = a.value(Self.deviceOption) ?? original.device else {
+            throw ValidationError(a.values(Self.mountOptionsOption).isEmpty
+                ? "missing --device <device>"
+                : "missing -o daxdev=<device>: this famfs_fused serves the device itself (a shadow tree alone is not enough)")
+        }
         guard let mountPoint = a.positional(0) else { throw ValidationError("missing the mount point") }
         self.device = device
         self.mountPoint = mountPoint
-        timeout = try a.double(Self.timeoutOption) ?? 3600
+        timeout = try a.double(Self.timeoutOption) ?? original.cacheTimeout ?? 3600
         refreshInterval = try a.double(Self.refreshOption) ?? 1
         workers = try a.int(Self.workersOption) ?? 4
         clientWritable = a.flag(Self.clientWritableOption)
@@ -62,6 +76,16 @@ public struct FusedCommand: Command {
         readOnly = a.flag(Self.readOnlyOption)
         shadow = a.value(Self.shadowOption)
         readyFd = try a.int32(Self.readyFdOption)
+        if !a.values(Self.mountOptionsOption).isEmpty {
+            shadow = shadow ?? original.shadow
+            readOnly = readOnly || original.readOnly
+            // The original passes allow_other/default_permissions only when asked; ours are on by
+            // default, so an -o list without them turns them off as the original's would.
+            noAllowOther = noAllowOther || !original.allowOther
+            noDefaultPermissions = noDefaultPermissions || !original.defaultPermissions
+            background = !a.flag(Self.foregroundOption) && !debug && readyFd == nil
+        }
+        if a.flag(Self.singleThreadOption) { workers = 1 }
         try validate()
     }
 
@@ -80,6 +104,24 @@ public struct FusedCommand: Command {
     }
 
     public func run() throws {
+        if background {
+            // As the original (libfuse daemonizes without -f): return once the mount answers.
+            var r = MountRequest(device: device, mountPoint: mountPoint)
+            r.cacheTimeout = timeout
+            r.refreshInterval = refreshInterval
+            r.allowOther = !noAllowOther
+            r.defaultPermissions = !noDefaultPermissions
+            r.clientWritable = clientWritable
+            r.readOnly = readOnly
+            r.logFile = logFile
+            r.logLevel = logLevel
+            r.shadow = shadow
+            do { _ = try FamfsMounter.mount(r) { Output.err("famfs_fused: \($0)") } } catch {
+                Output.err("famfs_fused: \(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
         let diagnostics = DaemonDiagnostics(level: debug ? .debug : (logLevel.flatMap(SyslogLevel.parse) ?? .info))
         let (sink, problem) = LogDestination.open(file: logFile, foreground: debug)
         let logger = LogDestination.bootstrap(sink, diagnostics: diagnostics)

@@ -62,11 +62,13 @@ struct GetmapCommand: Command {
             if !quiet { Output.err("famfs_getmap: \(error)") }
             return 1
         }
-        guard let node = volume.lookup(target.relative) else {
+        let f: FileMeta
+        switch FileLookup(target.relative, in: volume) {
+        case .file(let meta): f = meta
+        case .missing:
             if !quiet { Output.err("famfs_getmap: file not found (\(file))") }
             return EBADF
-        }
-        guard let f = node.file else {
+        case .directory:
             if !quiet { Output.err("getmap: not a regular file (\(file))") }
             return EISDIR
         }

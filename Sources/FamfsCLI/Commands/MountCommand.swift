@@ -84,6 +84,11 @@ struct MountCommand: Command {
     }
 
     func validate() throws {
+        // As the original: the two log-access methods exclude each other (its exit status -1).
+        if mmapMode && readMode {
+            Output.err("Error: --mmap and --read are mutually exclusive")
+            throw ExitCode(255)
+        }
         if nofuse { throw ValidationError("standalone (v1 kernel module) mode is not supported; famfs in Swift mounts through FUSE") }
         if timeout != nil && cache != nil { throw ValidationError("-t and --cache are mutually exclusive") }
         if let cache, !["always", "normal", "never"].contains(cache) { throw ValidationError("--cache takes always, normal or never") }

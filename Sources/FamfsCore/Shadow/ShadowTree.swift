@@ -190,12 +190,7 @@ public struct ShadowTree {
                 return
             }
         }
-        let stubs = [
-            FileMeta(path: ".meta/.superblock", size: UInt64(Media.superblockSize), mode: 0o444, uid: 0, gid: 0,
-                     fmap: .simple([SimpleExtent(offset: 0, length: UInt64(Media.superblockSize))]), flags: 0),
-            FileMeta(path: ".meta/.log", size: sb.logLength, mode: role == .master ? 0o644 : 0o444, uid: 0, gid: 0,
-                     fmap: .simple([SimpleExtent(offset: sb.logOffset, length: sb.logLength)]), flags: 0),
-        ]
+        let stubs = [MetaFiles.superblock, MetaFiles.log(logLength: sb.logLength, mode: role == .master ? 0o644 : 0o444)]
         for stub in stubs where stat(root + "/" + stub.path, &st) != 0 {
             do { try Self.writeNew(root + "/" + stub.path, FmapYAML.emit(stub)) } catch {
                 report.fileErrors += 1
