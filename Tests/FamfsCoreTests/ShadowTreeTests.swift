@@ -1,4 +1,5 @@
 import Foundation
+import FamfsTestSupport
 import Testing
 @testable import FamfsCore
 import FamfsFormat
