@@ -31,7 +31,7 @@ for p in famfs mkfs.famfs famfs_fused pcq mount.famfs; do
     v=$(run "$p" --version) || { echo "check-install: $p --version failed" >&2; fail=1; continue; }
     [ "$v" = "$p $(run famfs --version | awk '{print $2}')" ] || { echo "check-install: $p --version says '$v'" >&2; fail=1; }
 done
-run mkfs.famfs --create 1g "$dev" >/dev/null
+run mkfs.famfs --create 4g "$dev" >/dev/null
 run famfs fsck "$dev" | grep -q " 0 bad log entries" || { echo "check-install: fsck of a new device failed" >&2; fail=1; }
 
 scripts/install.sh --prefix "$prefix" --uninstall >/dev/null
