@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers (DESIGN.md §4): FamfsFormat → FamfsCore → FuseProtocol (independent of famfs)
+// Layers (docs/ARCHITECTURE.md): FamfsFormat → FamfsCore → FuseProtocol (independent of famfs)
 // → FamfsDaemon → programs. Each layer is a target that depends only on the layers below it.
 let package = Package(
     name: "famfs",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: builds everything (failing on an import of an undeclared target, which
-# keeps the layers of DESIGN.md §4 honest) and runs every test. Needs root and /dev/fuse for the
+# keeps the layers of docs/ARCHITECTURE.md honest) and runs every test. Needs root and /dev/fuse for the
 # mount tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

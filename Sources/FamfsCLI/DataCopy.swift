@@ -13,14 +13,11 @@ enum FileData {
         f.fmap.deviceRanges(offset: 0, length: f.size)
     }
 
+    /// The map is inside the device and holds the file (`FileMeta.validate`; a copy needs no
+    /// alignment) before any byte is touched.
     static func checkBounds(_ f: FileMeta, _ device: Device) throws {
-        let rs = ranges(f)
-        let covered = rs.reduce(0) { $0 + $1.length }
-        guard covered == f.size else {
-            throw PathError(f.path, "its map holds \(covered) of its \(f.size) bytes")
-        }
-        for r in rs where r.offset + r.length > device.size {
-            throw PathError(f.path, "its map reaches past the end of the device")
+        do { try f.validate(deviceSize: device.size, alignment: 1) } catch {
+            throw PathError(f.path, "bad map: \(error)")
         }
     }
 

@@ -1,8 +1,9 @@
 import FamfsCore
 import FamfsFormat
 
-/// fsck's report as the reference prints it (addendum D.4): scripts parse the `Free space:` and
-/// `Device capacity:` rows with `awk '{print $3}'`, so the layout is kept to the space.
+/// fsck's report as the original prints it (see the reference images' `*.fsck.txt` in
+/// Tests/Fixtures): scripts parse the `Free space:` and `Device capacity:` rows with
+/// `awk '{print $3}'`, so the layout is kept to the space.
 enum FsckText {
     static func render(_ r: FsckReport, human: Bool, verbose: Bool) -> String {
         let sb = r.superblock

@@ -77,7 +77,7 @@ public struct Superblock: Equatable, Sendable {
         }
         let version = r.u64(Offset.version)
         let major = r.u32(Offset.omfMajor)
-        // Version 47 spans several incompatible layouts; only its OMF 2 form is ours (addendum §B.1).
+        // Version 47 spans several incompatible layouts; only its OMF 2 form is ours (docs/FORMAT.md, "Superblock").
         // The log header check of the entry geometry completes the fingerprint.
         guard version == Media.currentVersion || (version == Media.legacyVersion && major == 2) else {
             throw .unsupportedVersion(found: version, omfMajor: major)

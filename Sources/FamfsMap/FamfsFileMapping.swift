@@ -194,7 +194,7 @@ public final class FamfsFileMapping: @unchecked Sendable {
 
     /// statfs type of every FUSE mount.
     public static let fuseSuperMagic: Int = 0x6573_5546
-    /// What a famfs-aware kernel may report for a fuse famfs (reference §1).
+    /// What a famfs-aware kernel may report for a fuse famfs (the famfs kernel patches' FAMFS_SUPER_MAGIC).
     public static let famfsStatfsMagic: Int = 0x87b2_82fd
     public static let fmapAttribute = ControlProtocol.Xattr.fmap
     public static let deviceAttribute = ControlProtocol.Xattr.device

@@ -73,7 +73,7 @@ struct AllocatorTests {
         #expect(throws: CoreError.self) { try InterleaveParameters.parseConfig("other:\n  nbuckets: 8\n") }
     }
 
-    @Test("offset translation: simple across extents, interleaved per addendum §A")
+    @Test("offset translation: simple across extents, interleaved as the famfs kernel computes it")
     func translation() {
         let simple = Fmap.simple([SimpleExtent(offset: 0x100_0000, length: 0x20_0000), SimpleExtent(offset: 0x400_0000, length: 0x20_0000)])
         #expect(simple.deviceRanges(offset: 0x1f_f000, length: 0x2000) ==

@@ -16,7 +16,7 @@ struct CRCAndLayoutTests {
         #expect(ByteReader(bytes).u64(96) == UInt64(crc))
     }
 
-    @Test("8 MiB log header: last index 15419, CRC 0xa5875078, and the bytes of addendum D.2")
+    @Test("8 MiB log header: last index 15419, CRC 0xa5875078, and the bytes the original's mkfs writes")
     func logHeader() throws {
         var h = LogHeader(length: 0x80_0000)
         #expect(h.lastIndex == 15419)
@@ -39,7 +39,7 @@ struct CRCAndLayoutTests {
         ("small_in_stripe_mode", 4096, 0o644, 0, 0, .simple([SimpleExtent(offset: 0x120_0000, length: 0x20_0000)]), 4, 0xa236_03cc),
     ]
 
-    @Test("FILE entries have the reference CRCs (§1.5a, addendum D.3)", arguments: fileEntryVectors)
+    @Test("FILE entries have the reference CRCs (vectors from the original's code)", arguments: fileEntryVectors)
     func fileEntryCRC(v: (String, UInt64, UInt32, UInt32, UInt32, Fmap, UInt64, UInt32)) throws {
         let meta = FileMeta(path: v.0, size: v.1, mode: v.2, uid: v.3, gid: v.4, fmap: v.5)
         let entry = LogEntry(seqnum: v.6, body: .file(meta))

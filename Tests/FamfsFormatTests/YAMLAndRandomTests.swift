@@ -53,7 +53,7 @@ struct YAMLAndRandomTests {
         #expect(try FmapYAML.parse(Self.file2) == m)
     }
 
-    @Test("§5.3 interleaved example emits byte-exact and parses back")
+    @Test("the original's interleaved shadow-file example emits byte-exact and parses back")
     func interleaved() throws {
         let m = FileMeta(path: "striped", size: 16 << 20, mode: 0o644, uid: 0, gid: 0,
                          fmap: .interleaved(InterleavedExtent(chunkSize: 0x20_0000, strips: [
@@ -78,7 +78,7 @@ struct YAMLAndRandomTests {
         #expect(m.path == "p" && m.size == 10 && m.fmap == .simple([SimpleExtent(offset: 0x20_0000, length: 0x20_0000)]))
     }
 
-    @Test("random fill vectors (§4.1)", arguments: [
+    @Test("random fill vectors (the original's famfs_cp/verify stream)", arguments: [
         (UInt64(1), "28 49 91 ee 66 b6 fb 34 3a 87 ca 18 de 44 17 78 e8 a8 66"),
         (42, "98 5f 52 e2 7a fb 0c 3d f8 8c 82 2b 40 22 49 e5 d5 78 1c"),
         (0xdead_beef, "bd f4 6a aa 2e fa ef de ea 1e 61 35 22 77 41 1a 6b 63 c1"),

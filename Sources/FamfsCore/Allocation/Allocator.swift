@@ -1,6 +1,7 @@
 import FamfsFormat
 
-/// Allocates device space for new files from a bitmap built from the log (reference §3).
+/// Allocates device space for new files from a bitmap built from the log (as the original's
+/// `src/famfs_alloc.c` does; docs/ARCHITECTURE.md, "The life of a famfs creat").
 ///
 /// Contiguous: first fit from the start of the device, one extent per file, rounded up to the
 /// allocation unit. Interleaved: the device is cut into `nbuckets` equal buckets; a file gets

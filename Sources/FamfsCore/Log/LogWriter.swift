@@ -7,7 +7,7 @@ import FamfsMemory
 import Synchronization
 
 /// Appending to the log (master only). Every mutation takes the device's exclusive flock, catches
-/// up with entries other processes appended, checks, and appends in the order of DESIGN.md §5:
+/// up with entries other processes appended, checks, and appends in the order of docs/ARCHITECTURE.md, "Metadata safety":
 /// entry into the zeroed slot, flush, then `next_seqnum` and `next_index`, flush. A writer killed
 /// at any instant leaves a whole entry or none.
 extension FamfsVolume {

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The exclusive `flock` that serialises every writer of one device on the master (DESIGN.md §5).
+/// The exclusive `flock` that serialises every writer of one device on the master (docs/ARCHITECTURE.md, "Metadata safety").
 /// Held from `acquire` until `deinit`.
 public struct DeviceLock: ~Copyable {
     private let fd: Int32

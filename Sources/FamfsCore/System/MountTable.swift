@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Reads /proc/mounts to tell whether a device is mounted, by the device column (our mounts use
-/// the device path as the source), not by a "famfs" substring as the reference does (addendum C.1).
+/// the device path as the source), not by a "famfs" substring as the original does.
 public enum MountTable {
     public struct Mount: Sendable { public var source: String; public var mountPoint: String; public var type: String }
 
