@@ -1,5 +1,6 @@
-/// The fmap YAML of the reference's shadow files (`famfs_emit_file_yaml` in the original's `src/famfs_yaml.c`; docs/FORMAT.md, "Shadow YAML"): what
-/// `user.famfs.fmap` returns and what `famfs getmap` can print. Emitted byte-exact, the path
+/// The fmap YAML of the reference's shadow files (`famfs_emit_file_yaml` in the original's
+/// `src/famfs_yaml.c`; docs/FORMAT.md, "Shadow YAML"): what `user.famfs.fmap` returns and what
+/// `famfs getmap` can print. Emitted byte-exact, the path
 /// quoted as libyaml quotes it; parsed strictly (unknown file keys and count mismatches are
 /// errors, as in the reference).
 public enum FmapYAML {

@@ -1,6 +1,6 @@
-/// The path rules for names in the log (docs/FORMAT.md, "Paths"). The reference only refuses empty and
-/// absolute paths and silently truncates long ones; we refuse anything that could escape the
-/// mount or be ambiguous, on write, and skip (and count) it on replay.
+/// The path rules for names in the log (docs/FORMAT.md, "Paths"). The reference only refuses
+/// empty and absolute paths and silently truncates long ones; we refuse anything that could
+/// escape the mount or be ambiguous, on write, and skip (and count) it on replay.
 public enum LogPath {
     /// Checks `path` (relative to the mount point) and returns its components.
     @discardableResult
