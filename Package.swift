@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "FamfsFuzz",
             dependencies: [
-                "FamfsFormat", "FamfsCore", "FuseProtocol",
+                "FamfsFormat", "FamfsCore", "FuseProtocol", "FamfsControl",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -95,4 +95,22 @@ save("fuse-request", frames(request(1, b"f\0"), request(14, struct.pack("<II", 0
                             request(15, read_in, nodeid=2), request(18, struct.pack("<QIIQ", 7, 0, 0, 0), nodeid=2)))
 save("fuse-request", frames(request(26, struct.pack("<IIIII", 7, 45, 65536, 1, 0) + bytes(44), nodeid=0)))
 save("fuse-request", frames(request(1, b"f\0")[:30], flags=1))
+
+
+def cstring(s):
+    return struct.pack("<H", len(s)) + s
+
+
+requester = bytes(range(16))
+# Control messages (FamfsControl): mode byte 0 for a request, 1 for a reply.
+save("control-message", b"\0" + b"\x01" + cstring(b"dir/file"))
+save("control-message", b"\0" + b"\x02" + cstring(b"dir/new") + struct.pack("<QIIIQQQ", 1 << 20, 0o644, 0, 0, 4, 2, 2 << 20) + requester)
+save("control-message", b"\0" + b"\x03" + cstring(b"a/b/c") + struct.pack("<IIIB", 0o755, 0, 0, 1) + requester)
+save("control-message", b"\x01" + b"\x01")
+save("control-message", b"\x01" + b"\x02")
+save("control-message", b"\x01" + b"\x04" + struct.pack("<I", 2) + cstring(b"a") + cstring(b"a/b"))
+save("control-message", b"\x01" + b"\x05" + struct.pack("<I", 17) + cstring(b"exists with another size"))
+_, populated = [x for x in images() if x[0].startswith("populated")][0]
+file_entry = populated[LOG + 48 + 1 * ENTRY:LOG + 48 + 2 * ENTRY]
+save("control-message", b"\x01" + b"\x03\x01" + file_entry)
 print("seeds written under", OUT, file=sys.stderr)

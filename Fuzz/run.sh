@@ -7,7 +7,8 @@
 # Prints one line per target (executions, seconds, crashes, leaks, hangs, out-of-memory) and
 # exits non-zero if any target failed; the failing input is kept under .build/fuzz/runs/ with
 # the command that replays it. Environment: FUZZ_SEED (libFuzzer -seed, default random),
-# FUZZ_TIMEOUT (seconds before an input counts as a hang, default 10).
+# FUZZ_TIMEOUT (seconds before an input counts as a hang, default 10), FUZZ_BUILD_PATH (default
+# .build/fuzz; another one keeps a long run's binary apart from the suite's builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -15,16 +16,17 @@ export PATH=/opt/swift/usr/bin:$PATH
 runs=${1:-1000000}
 shift || true
 # target and its longest input (bytes): one superblock, a selector and a log header, a mode byte
-# and 8 log entries, an fmap file, a sequence of FUSE requests.
-declare -A max_len=([superblock]=256 [log-header]=64 [log-entry]=4353 [fmap-yaml]=4096 [fuse-request]=16384)
-all=(superblock log-header log-entry fmap-yaml fuse-request)
+# and 8 log entries, an fmap file, a sequence of FUSE requests, a mode byte and a control message.
+declare -A max_len=([superblock]=256 [log-header]=64 [log-entry]=4353 [fmap-yaml]=4096 [fuse-request]=16384
+                    [control-message]=4200)
+all=(superblock log-header log-entry fmap-yaml fuse-request control-message)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do
     [ -n "${max_len[$t]:-}" ] || { echo "run.sh: unknown target '$t' (targets: ${all[*]})" >&2; exit 2; }
 done
 
-build=.build/fuzz
+build=${FUZZ_BUILD_PATH:-.build/fuzz}
 log=$(mktemp)
 start=$(date +%s.%N)
 if ! swift build --build-path "$build" --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
@@ -40,7 +42,7 @@ printf 'built %s in %s s\n' "$binary" "$(elapsed "$start")"
 out=$build/runs/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$out"
 failed=0
-printf '%-14s %12s %9s %9s %8s %6s %6s %5s\n' target executions "time (s)" "exec/s" crashes leaks hangs ooms
+printf '%-16s %12s %9s %9s %8s %6s %6s %5s\n' target executions "time (s)" "exec/s" crashes leaks hangs ooms
 for t in "${targets[@]}"; do
     work=$out/$t
     mkdir -p "$work/corpus" "$work/artifacts"
@@ -61,7 +63,7 @@ for t in "${targets[@]}"; do
     crashes=$(count crash); leaks=$(count leak); hangs=$(count timeout); ooms=$(count oom)
     # A failure that wrote no artifact (a crash in initialisation, say) still counts.
     if [ "$rc" -ne 0 ] && [ $((crashes + leaks + hangs + ooms)) -eq 0 ]; then crashes=1; fi
-    printf '%-14s %12s %9.1f %9.0f %8s %6s %6s %5s\n' "$t" "$executions" "$seconds" \
+    printf '%-16s %12s %9.1f %9.0f %8s %6s %6s %5s\n' "$t" "$executions" "$seconds" \
         "$(awk -v n="$executions" -v s="$seconds" 'BEGIN { print n / (s + 0.001) }')" "$crashes" "$leaks" "$hangs" "$ooms"
     if [ "$rc" -ne 0 ] || [ "$executions" -lt "$runs" ]; then
         failed=$((failed + 1))

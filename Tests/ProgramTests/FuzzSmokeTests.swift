@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 
-/// The fuzz targets (Fuzz/run.sh: superblock, log header, log entries, fmap YAML, FUSE requests)
-/// built with libFuzzer and AddressSanitizer, each run for 10^4 executions from the seed
-/// corpora with a fixed seed. The long run (10^6 per target) is `Fuzz/run.sh` by hand.
+/// The fuzz targets (Fuzz/run.sh: superblock, log header, log entries, fmap YAML, FUSE requests,
+/// control-channel messages) built with libFuzzer and AddressSanitizer, each run for 10^4
+/// executions from the seed corpora with a fixed seed. The long run (10^6 per target) is `Fuzz/run.sh` by hand.
 @Suite("Fuzz targets, short run")
 struct FuzzSmokeTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     static let executions = 10_000
-    static let targets = ["superblock", "log-header", "log-entry", "fmap-yaml", "fuse-request"]
+    static let targets = ["superblock", "log-header", "log-entry", "fmap-yaml", "fuse-request", "control-message"]
 
     @Test("every fuzz target runs 10^4 inputs with no crash, leak, hang or out-of-memory")
     func shortRun() throws {

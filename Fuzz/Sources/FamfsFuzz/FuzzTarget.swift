@@ -11,7 +11,7 @@ struct FuzzTarget: Sendable {
 
     static let all: [FuzzTarget] = [
         SuperblockTarget.target, LogHeaderTarget.target, LogEntryTarget.target, FmapYAMLTarget.target,
-        FuseRequestTarget.target,
+        FuseRequestTarget.target, ControlMessageTarget.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
