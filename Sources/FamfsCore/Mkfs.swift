@@ -20,7 +20,7 @@ public enum Mkfs {
 
     public static func run(device path: String, identity: HostIdentity, options: Options) throws(CoreError) -> Outcome {
         guard Superblock.isValidLogLength(options.logLength) else {
-            throw .invalidArgument("invalid log length \(options.logLength): must be a power of two of at least 8 MiB")
+            throw .invalidArgument("invalid log length \(options.logLength): must be a power of two from 8 MiB to \(Media.maxLogLength >> 20) MiB")
         }
         if let size = options.createSize, access(path, F_OK) != 0 { try createEmulatedDevice(path, size: size) }
         if let mpt = MountTable.mountPoint(ofDevice: path) {

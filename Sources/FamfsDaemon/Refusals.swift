@@ -13,9 +13,14 @@ extension FamfsFileSystem {
 
     public func mkdir(parent: NodeID, name: String, mode: UInt32, umask: UInt32, context: RequestContext) throws(Errno) -> Entry {
         guard volume.role == .master, volume.device.writable else { throw .readOnlyFileSystem }
+        // Each mkdir takes a slot of the append-only log for good, and the log is shared: as in
+        // the reference, only root may add to it (famfs mkdir/creat/cp need root too).
+        guard context.uid == 0 else { throw .notPermitted }
         guard let dir = volume.node(parent.rawValue), dir.isDirectory else { throw parent.rawValue == MetaNode.directory.rawValue ? .notPermitted : .notDirectory }
         let path = dir.path.isEmpty ? name : dir.path + "/" + name
         if parent.rawValue == Namespace.rootID && name == MetaNode.directoryName { throw .fileExists }
+        // A log entry holds 79 bytes of path: say so, not EINVAL.
+        guard path.utf8.count <= Media.maxPathLength else { throw .fileNameTooLong }
         do {
             let created = try volume.mkdir(path, mode: mode & ~umask & 0o7777, uid: context.uid, gid: context.gid)
             guard let node = created.first, let v = view(node.id) else { throw Errno.ioError }

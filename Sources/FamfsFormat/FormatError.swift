@@ -10,6 +10,20 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case badPath(path: String, reason: String)
     case yaml(line: Int, reason: String)
 
+    /// `text` with control characters written as `\n`, `\t` or `\xNN`: a message stays one line.
+    public static func printable(_ text: String) -> String {
+        var out = ""
+        for u in text.unicodeScalars {
+            switch u.value {
+            case 0x0a: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0..<0x20, 0x7f: out += "\\x" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     public var description: String {
         switch self {
         case let .truncated(s, needed, available):
@@ -25,7 +39,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badSeqnum(index, found):
             return "log entry \(index): bad seqnum \(found) (expected \(index))"
         case let .badPath(path, reason):
-            return "path '\(path)': \(reason)"
+            return "path '\(Self.printable(path))': \(reason)"
         case let .yaml(line, reason):
             return "fmap YAML line \(line): \(reason)"
         }

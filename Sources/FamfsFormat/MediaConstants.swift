@@ -16,6 +16,10 @@ public enum Media {
     public static let superblockRegionSize: UInt64 = 0x20_0000
     public static let logOffset: UInt64 = 0x20_0000
     public static let defaultLogLength: UInt64 = 0x80_0000
+    /// The largest log accepted (mkfs and every reader): 256 MiB is 493,447 entries, 32 times the
+    /// reference's default, and keeps what a header can make replay and fsck scan and hold
+    /// bounded (the media is shared; another writer may have put any length there).
+    public static let maxLogLength: UInt64 = 0x1000_0000
     public static let allocationUnit: UInt64 = 0x20_0000
     /// `famfs_check_super` accepts these two allocation units; mkfs only writes 2 MiB.
     public static let acceptedAllocationUnits: Set<UInt64> = [4096, 0x20_0000]

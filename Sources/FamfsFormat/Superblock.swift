@@ -100,7 +100,7 @@ public struct Superblock: Equatable, Sendable {
         let logLength = r.u64(Offset.logLength)
         guard isValidLogLength(logLength) else {
             throw .badField(structure: "superblock", field: "ts_log_len", offset: Offset.logLength,
-                            value: logLength, reason: "must be a power of two of at least 8 MiB")
+                            value: logLength, reason: "must be a power of two from 8 MiB to \(Media.maxLogLength >> 20) MiB")
         }
         var sb = Superblock(
             fsUUID: FamfsUUID(unchecked: r.slice(Offset.fsUUID, 16)),
@@ -120,7 +120,7 @@ public struct Superblock: Equatable, Sendable {
 
     /// mkfs accepts a power of two of at least 8 MiB (`-l`); readers accept the same.
     public static func isValidLogLength(_ length: UInt64) -> Bool {
-        length >= Media.defaultLogLength && length & (length - 1) == 0 && length <= (1 << 40)
+        length >= Media.defaultLogLength && length & (length - 1) == 0 && length <= Media.maxLogLength
     }
 
     /// The bytes reserved at the front of the device (superblock region and log).

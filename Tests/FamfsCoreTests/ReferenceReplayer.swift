@@ -177,6 +177,9 @@ struct ReferenceReplayer {
     }
 
     func pathProblem(_ path: String) -> String? {
+        // Paths are decoded lossily here: a U+FFFD stands for bytes that were not UTF-8 (the
+        // generator never writes U+FFFD itself), which replay refuses before anything else.
+        if path.unicodeScalars.contains("\u{FFFD}") { return FormatError.badPath(path: path, reason: "not UTF-8").description }
         do { try LogPath.check(path); return nil } catch { return "\(error)" }
     }
 

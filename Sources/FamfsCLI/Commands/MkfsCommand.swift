@@ -53,7 +53,7 @@ public struct MkfsCommand: Command {
         options.kill = kill
         if let loglen {
             guard let v = parseSize(loglen), Superblock.isValidLogLength(v) else {
-                Output.err("mkfs.famfs: invalid log length \(loglen): must be a power of two of at least 8 MiB")
+                Output.err("mkfs.famfs: invalid log length \(loglen): must be a power of two from 8 MiB to \(Media.maxLogLength >> 20) MiB")
                 throw ExitCode(2)
             }
             Output.out("loglen: \(v)\n")

@@ -63,8 +63,9 @@ public final class FamfsVolume: Sendable {
     func catchUp(_ r: inout LogReplayer, _ header: LogHeader) -> UInt64 {
         guard header.nextIndex > r.nextIndex else { return 0 }
         let from = Media.entryOffset(r.nextIndex)
-        let to = Media.entryOffset(header.nextIndex)
-        CacheControl.invalidate(logBase + from, to - from)
+        // Before a known invalid tail only its first entry is looked at again (see LogReplayer).
+        let to = r.rescansTail(committed: header.nextIndex) ? Media.entryOffset(header.nextIndex) : from + Media.logEntrySize
+        CacheControl.invalidate(logBase + from, min(to, Int(superblock.logLength)) - from)
         return r.catchUp(log: logBytes, committed: header.nextIndex)
     }
 

@@ -14,6 +14,17 @@ public struct LogReplayer: Sendable {
     public private(set) var loggedFiles: UInt64 = 0
     public private(set) var loggedDirectories: UInt64 = 0
 
+    /// Where the last catch-up stopped before a run of invalid entries up to `committed`: the
+    /// same run is not re-scanned on every refresh (a hostile header can claim every slot of a
+    /// large log). It is re-scanned when the header moves, when its first entry becomes valid,
+    /// and every `tailRescanInterval` calls (a later entry of the run may have become visible).
+    private var stalledTail: (committed: UInt64, calls: Int)?
+    static let tailRescanInterval = 64
+    /// Log slots read by `catchUp` so far (what a refresh costs; tests check it stays bounded).
+    public private(set) var slotsExamined: UInt64 = 0
+    /// At most this many problem lines are kept; the counts stay exact.
+    static let maxProblems = 10_000
+
     /// Whether entries are applied to `namespace` (fsck's fast scan only needs the bitmap and counts).
     public let buildsNamespace: Bool
 
@@ -21,6 +32,12 @@ public struct LogReplayer: Sendable {
         self.buildsNamespace = buildsNamespace
         allocator = Allocator(deviceSize: superblock.deviceSize, allocationUnit: superblock.allocationUnit,
                               reservedBytes: superblock.reservedBytes)
+    }
+
+    /// Whether the next `catchUp(committed:)` reads the whole tail, or only its first entry.
+    public func rescansTail(committed: UInt64) -> Bool {
+        guard let t = stalledTail else { return true }
+        return t.committed != committed || t.calls >= Self.tailRescanInterval
     }
 
     /// Applies committed entries `[nextIndex, committed)` read from `log` (the whole log region).
@@ -31,8 +48,15 @@ public struct LogReplayer: Sendable {
     @discardableResult
     public mutating func catchUp(log: UnsafeRawBufferPointer, committed: UInt64) -> UInt64 {
         let start = nextIndex
-        var pendingBad: [(UInt64, FormatError)] = []
         guard committed > nextIndex else { return 0 }
+        if let t = stalledTail, t.committed == committed, t.calls < Self.tailRescanInterval {
+            slotsExamined += 1
+            if isValid(log, nextIndex) { stalledTail = nil } else { stalledTail = (committed, t.calls + 1); return 0 }
+        }
+        stalledTail = nil
+        // Only where the pending run starts: its entries' errors are rebuilt if it turns out to
+        // be corruption (a valid entry after it), so a long invalid tail costs no memory.
+        var firstBad: UInt64?
         // Bounded: the count comes from the device before any entry is checked.
         if buildsNamespace { namespace.reserve(Int(min(committed - nextIndex, 1 << 16))) }
         var i = nextIndex
@@ -40,20 +64,24 @@ public struct LogReplayer: Sendable {
             let off = Media.entryOffset(i)
             guard off + Media.logEntrySize <= log.count else { break }
             let slot = UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize])
+            slotsExamined += 1
             do {
                 // The slot is read in place: the CRC once, the fields where they lie; only what
                 // the namespace keeps is copied out.
                 let entry = try LogEntryView(verifying: slot, index: i)
                 let fmap = entry.type == LogEntry.EntryType.file ? try entry.fileFmap() : nil
-                for (bad, error) in pendingBad { skipCorrupt(bad, error) }
-                pendingBad.removeAll()
+                if let b = firstBad {
+                    for bad in b..<i { skipCorrupt(bad, log) }
+                    firstBad = nil
+                }
                 apply(entry, fmap: fmap, index: i)
                 nextIndex = i + 1
             } catch {
-                pendingBad.append((i, error))
+                if firstBad == nil { firstBad = i }
             }
             i += 1
         }
+        if firstBad != nil { stalledTail = (committed, 0) }
         report.entries = nextIndex
         return nextIndex - start
     }
@@ -71,9 +99,24 @@ public struct LogReplayer: Sendable {
         return out
     }
 
-    private mutating func skipCorrupt(_ index: UInt64, _ error: FormatError) {
+    private func isValid(_ log: UnsafeRawBufferPointer, _ i: UInt64) -> Bool {
+        let off = Media.entryOffset(i)
+        guard off + Media.logEntrySize <= log.count else { return false }
+        return (try? LogEntryView(verifying: UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize]), index: i)) != nil
+    }
+
+    private mutating func skipCorrupt(_ index: UInt64, _ log: UnsafeRawBufferPointer) {
         report.badEntries += 1
-        report.problems.append("log entry \(index): \(error) (skipped)")
+        if report.problems.count < Self.maxProblems {
+            let off = Media.entryOffset(index)
+            let slot = UnsafeRawBufferPointer(rebasing: log[off..<off + Media.logEntrySize])
+            var why = "invalid"
+            do {
+                let e = try LogEntryView(verifying: slot, index: index)
+                if e.type == LogEntry.EntryType.file { _ = try e.fileFmap() }
+            } catch { why = "\(error)" }
+            report.problems.append("log entry \(index): \(why) (skipped)")
+        }
         nextIndex = index + 1
     }
 

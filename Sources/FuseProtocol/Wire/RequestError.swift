@@ -9,11 +9,13 @@ public enum RequestError: Error, Equatable, Sendable {
     case lengthMismatch(header: UInt32, actual: Int)
     /// A file name without its terminating NUL.
     case unterminatedName(offset: Int)
+    /// A file name whose bytes are not UTF-8 (names reach the file system as Strings).
+    case nameNotUTF8(offset: Int)
 
     /// The error the kernel gets for a malformed request.
     public var errno: Errno {
         switch self {
-        case .truncated, .unterminatedName: .invalidArgument
+        case .truncated, .unterminatedName, .nameNotUTF8: .invalidArgument
         case .lengthMismatch: .ioError
         }
     }

@@ -55,11 +55,14 @@ struct WireReader {
     }
 
     /// A NUL-terminated name starting at `offset`; returns the name and the offset just past
-    /// its NUL. Names are handed to the file system as raw bytes decoded as UTF-8 (lossy).
+    /// its NUL. A name that is not UTF-8 is refused: rewriting it (U+FFFD) would make two
+    /// different names one, so `mkdir x\xff` and `mkdir x\xfe` would alias.
     func cString(at offset: Int) throws(RequestError) -> (name: String, next: Int) {
         let tail = try rest(from: offset)
         guard let nul = tail.firstIndex(of: 0) else { throw .unterminatedName(offset: offset) }
-        let name = String(decoding: UnsafeRawBufferPointer(rebasing: tail[0..<nul]), as: UTF8.self)
+        guard let name = String(validating: UnsafeRawBufferPointer(rebasing: tail[0..<nul]), as: UTF8.self) else {
+            throw .nameNotUTF8(offset: offset)
+        }
         return (name, offset + nul + 1)
     }
 }
