@@ -58,4 +58,49 @@ struct MountRulesTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: m.mpt.path)
         #expect(names.filter { $0 == ".meta" }.count == 1, "\(names)")
     }
+
+    @Test("nobody holding an exclusive flock on the (0644) device does not stop the master's writers")
+    func deviceFlockByReader() throws {
+        let m = try MountedFamfs(real: true)
+        let hold = """
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            print("locked", flush=True)
+            time.sleep(60)
+            """
+        let out = "/dev/shm/famfs-pt-flock-\(UUID().uuidString.prefix(8))"
+        defer { unlink(out); unlink(out + ".err") }
+        let holder = try m.host.start("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Hostile.python, "-c", hold, m.dev.path],
+                                      stdoutPath: out)
+        defer { holder.kill(SIGKILL); _ = holder.wait() }
+        for _ in 0..<100 where !((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("locked") { usleep(50_000) }
+        #expect(((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("locked"), "the holder never got its lock")
+        // `timeout` only turns a writer blocked behind the reader's lock into a failure (124).
+        let c = try m.host.run("/usr/bin/timeout", ["20", Programs.directory + "/famfs", "creat", "-s", "4k", m.path("while-locked")])
+        #expect(c.status == 0, "\(c)")
+        let d = try m.host.run("/usr/bin/timeout", ["20", Programs.directory + "/famfs", "mkdir", m.path("dir-while-locked")])
+        #expect(d.status == 0, "\(d)")
+        let cp = try m.host.run("/usr/bin/timeout", ["20", Programs.directory + "/famfs", "cp", "/etc/hostname", m.path("cp-while-locked")])
+        #expect(cp.status == 0, "\(cp)")
+    }
+
+    @Test("famfs cp: 'src/.' copies the contents; several sources into a missing directory is refused, nothing made")
+    func cpPaths() throws {
+        let m = try MountedFamfs(real: true)
+        let src = ScratchDir(tag: "cp-src")
+        for n in ["a", "b"] { FileManager.default.createFile(atPath: src.path + "/" + n, contents: Data(n.utf8 + [10])) }
+        let into = try m.famfs("cp", "-r", src.path + "/.", m.path("fresh"))
+        #expect(into.status == 0, "\(into)")
+        #expect(FileManager.default.contents(atPath: m.path("fresh/a")) == Data("a\n".utf8))
+        #expect(try m.famfs("mkdir", m.path("there")).status == 0)
+        let existing = try m.famfs("cp", "-r", src.path + "/.", m.path("there"))
+        #expect(existing.status == 0 && FileManager.default.fileExists(atPath: m.path("there/b")), "\(existing)")
+        #expect(!FileManager.default.fileExists(atPath: m.path("there/.")) || FileManager.default.fileExists(atPath: m.path("there/b")))
+        for args in [["cp", src.path + "/a", src.path + "/b", m.path("missing") + "/"], ["cp", "-r", src.path + "/a", src.path + "/b", m.path("missing2")]] {
+            let r = try m.famfs(args: args)
+            #expect(r.status != 0 && r.stderrLines.count == 1, "\(args): \(r)")
+        }
+        #expect(try m.volume().lookup("missing") == nil && m.volume().lookup("missing2") == nil)
+    }
 }

@@ -86,10 +86,15 @@ struct CpCommand: Command {
 
             if sources.count > 1 || recursive {
                 if let destNode, !destNode.isDirectory { throw Fatal(message: "\(destArg): not a directory", code: 1) }
+                // Several sources go into an existing directory; only `cp -r dir new` makes it.
                 if destNode == nil {
-                    guard recursive else { throw Fatal(message: "\(destArg): destination directory does not exist", code: 1) }
+                    guard recursive, sources.count == 1 else {
+                        throw Fatal(message: "\(destArg): destination directory does not exist", code: 1)
+                    }
                 }
             }
+            // Decided once: a directory made from the first source must not receive the others.
+            let destIsDir = destNode?.isDirectory == true
             for src in sources {
                 var st = stat()
                 guard stat(src, &st) == 0 else {
@@ -97,8 +102,10 @@ struct CpCommand: Command {
                     errors += 1
                     continue
                 }
-                let name = lastPathComponent(src)
-                let destIsDir = try session.lookup(dest.relative)?.isDirectory == true
+                // `src/.` copies the directory's contents (as cp does); `..` is named by what it is.
+                let contentsOnly = src == "." || src.hasSuffix("/.")
+                let last = lastPathComponent(src)
+                let name = last == ".." ? lastPathComponent(realPath(src) ?? src) : last
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
                     guard recursive else {
@@ -107,7 +114,7 @@ struct CpCommand: Command {
                         continue
                     }
                     // Like cp -r: into an existing directory, or as the (new) destination itself.
-                    let rel = destIsDir ? join(dest.relative, name) : dest.relative
+                    let rel = destIsDir && !contentsOnly ? join(dest.relative, name) : dest.relative
                     errors += try copyTree(src, rel: rel, mode: UInt32(st.st_mode) & 0o777, dest: dest, ctx, &jobs)
                 case S_IFREG:
                     let rel = destIsDir ? join(dest.relative, name) : dest.relative

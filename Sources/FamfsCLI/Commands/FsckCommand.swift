@@ -12,11 +12,12 @@ struct FsckCommand: Command {
     static let forceOption = OptionSpec.flag("f", "force", help: "Accepted for compatibility; unused.")
     static let mmapOption = OptionSpec.flag("m", "mmap", help: "Read the log through a mapping (the default; accepted for compatibility).", hidden: true)
     static let readOption = OptionSpec.flag("r", "read", help: "Accepted for compatibility (the log is always mapped).", hidden: true)
+    static let strictOption = OptionSpec.flag(nil, "strict", help: "Also fail (status 1) when a log entry is bad or was skipped.")
     static let spec = CommandSpec(
         name: "fsck",
         abstract: "Check a famfs file system: superblock, log, allocation collisions, capacity.",
-        discussion: "Exit status: the number of allocation collisions (at most 127); 1 on a bad superblock or log.",
-        options: [humanOption, verboseOption, nbucketsOption, jsonOption, forceOption, mmapOption, readOption,
+        discussion: "Exit status: the number of allocation collisions (at most 127), as the reference's; 1 on a bad superblock or log, and with --strict also when any log entry is bad or was skipped.",
+        options: [humanOption, verboseOption, nbucketsOption, jsonOption, forceOption, mmapOption, readOption, strictOption,
                   .flag(nil, "fuse", help: fuseOnlyNote),
                   .flag("F", "nofuse", help: fuseOnlyNote),
                   .flag("D", "nodax", help: fuseOnlyNote),
@@ -30,6 +31,7 @@ struct FsckCommand: Command {
     var nbuckets: Int = 0
     var json = false
     var force = false
+    var strict = false
     var path: String
 
     init(_ a: ParsedArguments) throws {
@@ -45,6 +47,7 @@ struct FsckCommand: Command {
             Output.err("Error: The --mmap and --read arguments are mutually exclusive")
             throw ExitCode(255)
         }
+        strict = a.flag(Self.strictOption)
         guard let path = a.positional(0) else {
             Output.err("famfs fsck: Must specify at least one dax device")
             throw ExitCode(1)
@@ -68,10 +71,16 @@ struct FsckCommand: Command {
                 }
                 Output.out(FsckText.render(report, human: human, verbose: verbose))
             }
-            if report.badEntries > 0 && !json {
-                Output.err("famfs fsck: \(report.badEntries) bad log entries on \(target.device) (see -v)")
+            // The reference's status counts only collisions; bad or skipped entries are an error
+            // only with --strict, and the summary says which applies.
+            let damaged = report.badEntries > 0 || !report.problems.isEmpty
+            if damaged && !json {
+                let n = max(report.badEntries, UInt64(report.problems.count))
+                Output.err("famfs fsck: \(n) bad or skipped log entries on \(target.device) (see -v)"
+                           + (strict ? "; failing (--strict)" : "; status counts only collisions (use --strict to fail)"))
             }
             if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+            if strict && damaged { throw ExitCode(1) }
         } catch let e as CoreError {
             throw Output.fail("famfs fsck", e)
         }

@@ -112,7 +112,7 @@ extension FamfsVolume {
         // namespace mutex is taken only once the flock is ours, so readers (lookups, getattr)
         // never wait behind another process's writer.
         return try writer.withLock { (_: inout Void) throws(CoreError) -> T in
-            let lock = try DeviceLock(fd: device.fd, path: device.path)
+            let lock = try DeviceLock(fileSystem: superblock.fsUUID, path: device.path)
             var header = try readHeader()
             let result = try state.withLock { (r: inout LogReplayer) throws(CoreError) -> T in
                 _ = catchUp(&r, header)
