@@ -29,15 +29,16 @@ done
 build=${FUZZ_BUILD_PATH:-.build/fuzz}
 log=$(mktemp)
 start=$(date +%s.%N)
-if ! swift build --build-path "$build" --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
-        --product FamfsFuzz >"$log" 2>&1; then
+# SwiftPM passes each --sanitize as its own -sanitize= flag, in no fixed order, and swiftc keeps
+# only the last: the one -Xswiftc flag (after them) gives Swift code both coverage and ASan.
+if ! swift build --build-path "$build" --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+        -Xswiftc -DFUZZING --product FamfsFuzz >"$log" 2>&1; then
     grep -v "Cannot export local symbol" "$log" | tail -40 >&2
     echo "run.sh: building the fuzz targets failed" >&2
     exit 1
 fi
 binary=$build/debug/FamfsFuzz
-# Some builds of this toolchain link Swift code without coverage counters (libFuzzer then mutates
-# blind, ASan still checks): say so, so the figures are not mistaken for a guided run.
+# A binary whose Swift code has no coverage counters would be fuzzed blind: say so.
 counters=$(FAMFS_FUZZ_TARGET=superblock "$binary" -runs=0 2>&1 | sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' | head -1)
 [ "${counters:-0}" -ge 5000 ] || echo "run.sh: WARNING: $binary has ${counters:-0} coverage counters (Swift code not instrumented): not coverage-guided" >&2
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
