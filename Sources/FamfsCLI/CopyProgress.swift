@@ -87,14 +87,5 @@ final class CopyProgress: Sendable {
         return "\(tenths / 10).\(tenths % 10) s"
     }
 
-    /// 1536 → "1.5 KiB".
-    static func bytes(_ n: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var v = Double(n)
-        var u = 0
-        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
-        if u == 0 { return "\(n) B" }
-        let tenths = Int64((v * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[u])"
-    }
+    static func bytes(_ n: UInt64) -> String { binaryUnits(n) }
 }
