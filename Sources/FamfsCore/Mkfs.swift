@@ -52,9 +52,10 @@ public enum Mkfs {
         return .formatted(sb)
     }
 
-    /// Kill the old magic first, then the zeroed log and its header, then the superblock last: a
+    /// Writes `sb` and an empty log without mkfs's checks (tests format devices smaller than mkfs
+    /// allows this way). Kill the old magic first, then the zeroed log and its header, then the superblock last: a
     /// crash in between leaves no superblock rather than one that points at a stale log.
-    static func write(_ sb: Superblock, to device: Device) {
+    public static func write(_ sb: Superblock, to device: Device) {
         device.base.storeBytes(of: UInt64(0), toByteOffset: 0, as: UInt64.self)
         CacheControl.flush(device.base, 8)
         let log = device.base + Int(sb.logOffset)

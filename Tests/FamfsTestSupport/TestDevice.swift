@@ -1,5 +1,5 @@
 import Foundation
-@testable import FamfsCore
+import FamfsCore
 import FamfsFormat
 
 /// A sparse device file in /dev/shm with a unique name, formatted by this test with its own
