@@ -1,6 +1,7 @@
 import CGetoptOracle
 import FamfsCommandLine
 import Glibc
+import Synchronization
 import Testing
 
 /// `famfs creat` as the original declares it (`+s:S:m:u:g:rC:N:B:M:t:h?v` and its long options),
@@ -77,16 +78,21 @@ func glibc(_ spec: CommandSpec, _ args: [String]) -> String {
     var cNames = names.map { UnsafePointer(strdup($0)) }
     defer { cNames.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
     var out = [CChar](repeating: 0, count: 1 << 16)
-    let rc = cNames.withUnsafeMutableBufferPointer { namesBuf in
+    // glibc's getopt_long keeps its state in globals (optind, optarg, its internal position):
+    // parameterized cases run concurrently, so calls into the oracle take turns.
+    let rc = glibcGetoptLock.withLock { _ in cNames.withUnsafeMutableBufferPointer { namesBuf in
         namesBuf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { n in
             getopt_oracle(Int32(args.count + 1), &cArgv, optstring, n.baseAddress, &hasArg, &vals, Int32(names.count),
                           &out, out.count)
         }
-    }
+    } }
     names.removeAll()
     #expect(rc == 0)
     return String(cString: out)
 }
+
+/// Serialises calls into glibc's getopt_long (global state).
+let glibcGetoptLock = Mutex<Void>(())
 
 @Suite("getopt_long semantics, checked against glibc")
 struct GetoptTests {
